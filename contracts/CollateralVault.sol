@@ -63,12 +63,17 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @inheritdoc ICollateralVault
-    function depositWithPermit(address account, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        nonReentrant
-    {
+    function depositWithPermit(
+        address account,
+        uint256 amount,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
         // A permit can be front-run (its signature is public once in the mempool); the deposit must not fail for
         // that. If the permit was not applied and the allowance is short, transferFrom reverts with the token's error.
+        // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(address(_token)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
         _deposit(account, amount);
     }
@@ -106,7 +111,8 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     function executeWithdrawal(address account) external nonReentrant {
         PendingWithdrawal memory pending = _pending[account];
         if (pending.amount == 0) revert VaultNoPendingWithdrawal(account);
-        if (block.timestamp < pending.readyAt) revert VaultWithdrawalNotReady(account, pending.readyAt, block.timestamp);
+        if (block.timestamp < pending.readyAt)
+            revert VaultWithdrawalNotReady(account, pending.readyAt, block.timestamp);
         uint256 amountWad = _toWad(pending.amount);
         int256 balance = _balances[account];
         // The pending amount must not be needed to cover a loss booked since the request.
@@ -122,11 +128,10 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /* MARGIN ENGINE */
 
     /// @inheritdoc ICollateralVault
-    function settleBalances(address[] calldata accounts, int256[] calldata deltasWad)
-        external
-        onlyRole(MARGIN_ENGINE_ROLE)
-        returns (int256[] memory balancesWad)
-    {
+    function settleBalances(
+        address[] calldata accounts,
+        int256[] calldata deltasWad
+    ) external onlyRole(MARGIN_ENGINE_ROLE) returns (int256[] memory balancesWad) {
         uint256 length = accounts.length;
         if (length != deltasWad.length) revert VaultLengthMismatch(length, deltasWad.length);
         balancesWad = new int256[](length);
@@ -254,10 +259,10 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @dev Adds `deltaWad` to one balance and returns how the credit and debt totals must change (not applied).
-    function _shift(address account, int256 deltaWad)
-        private
-        returns (int256 newBalance, int256 creditChangeWad, int256 debtChangeWad)
-    {
+    function _shift(
+        address account,
+        int256 deltaWad
+    ) private returns (int256 newBalance, int256 creditChangeWad, int256 debtChangeWad) {
         int256 oldBalance = _balances[account];
         newBalance = oldBalance + deltaWad;
         _balances[account] = newBalance;

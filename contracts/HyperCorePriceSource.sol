@@ -18,11 +18,10 @@ contract HyperCorePriceSource is IHyperCorePriceSource {
     uint256 public constant PRECOMPILE_GAS_STIPEND = 10_000;
 
     /// @inheritdoc IHyperCorePriceSource
-    function readPerp(uint32 perpIndex, uint8 szDecimals)
-        external
-        view
-        returns (uint256 oraclePriceWad, uint256 markPriceWad, uint64 l1BlockNumber)
-    {
+    function readPerp(
+        uint32 perpIndex,
+        uint8 szDecimals
+    ) external view returns (uint256 oraclePriceWad, uint256 markPriceWad, uint64 l1BlockNumber) {
         if (szDecimals > 6) revert HyperCoreInvalidSzDecimals(szDecimals);
         uint256 scale = 10 ** (12 + uint256(szDecimals));
         bytes memory input = abi.encode(perpIndex);

@@ -37,11 +37,11 @@ contract MarketRegistry is IMarketRegistry, AccessControl {
     /* LISTING AND LIFECYCLE */
 
     /// @inheritdoc IMarketRegistry
-    function listMarket(string calldata symbol, MarketKind kind, MarketConfig calldata config)
-        external
-        onlyRole(MARKET_ADMIN_ROLE)
-        returns (uint32 marketId)
-    {
+    function listMarket(
+        string calldata symbol,
+        MarketKind kind,
+        MarketConfig calldata config
+    ) external onlyRole(MARKET_ADMIN_ROLE) returns (uint32 marketId) {
         uint256 length = bytes(symbol).length;
         if (length == 0 || length > 32) revert MarketSymbolInvalid(symbol);
         bytes32 symbolHash = keccak256(bytes(symbol));
@@ -102,10 +102,7 @@ contract MarketRegistry is IMarketRegistry, AccessControl {
     }
 
     /// @inheritdoc IMarketRegistry
-    function setLiquidationParams(uint32 marketId, LiquidationParams calldata params)
-        external
-        configurable(marketId)
-    {
+    function setLiquidationParams(uint32 marketId, LiquidationParams calldata params) external configurable(marketId) {
         _setLiquidation(marketId, params);
     }
 
@@ -183,7 +180,9 @@ contract MarketRegistry is IMarketRegistry, AccessControl {
     }
 
     /// @inheritdoc IMarketRegistry
-    function oracleGuards(uint32 marketId)
+    function oracleGuards(
+        uint32 marketId
+    )
         external
         view
         listed(marketId)

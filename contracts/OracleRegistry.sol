@@ -128,7 +128,12 @@ contract OracleRegistry is IOracleRegistry, AccessControl {
             (g.minPriceWad, g.maxPriceWad) = (0, WadMath.WAD);
         }
 
-        (uint256 hyperCoreIndexWad, PriceSource source, uint64 l1Block) = _checkHyperCore(marketId, g, indexWad, markWad);
+        (uint256 hyperCoreIndexWad, PriceSource source, uint64 l1Block) = _checkHyperCore(
+            marketId,
+            g,
+            indexWad,
+            markWad
+        );
         if (source == PriceSource.HyperCoreIndex) {
             // HyperCore is the index here: bounded, but not clamped against the keeper's last value.
             indexWad = hyperCoreIndexWad;
@@ -155,15 +160,18 @@ contract OracleRegistry is IOracleRegistry, AccessControl {
     /// @return hyperCoreIndexWad HyperCore's oracle price (0 when not read).
     /// @return source The provenance of the snapshot.
     /// @return l1Block The HyperCore L1 block read at (0 when not read).
-    function _checkHyperCore(uint32 marketId, Guards memory g, uint256 indexWad, uint256 markWad)
-        private
-        returns (uint256 hyperCoreIndexWad, PriceSource source, uint64 l1Block)
-    {
+    function _checkHyperCore(
+        uint32 marketId,
+        Guards memory g,
+        uint256 indexWad,
+        uint256 markWad
+    ) private returns (uint256 hyperCoreIndexWad, PriceSource source, uint64 l1Block) {
         IHyperCorePriceSource hyperCore = _hyperCore;
         if (g.oracle.hyperCoreMode == HyperCoreMode.None || address(hyperCore) == address(0)) {
             return (0, PriceSource.Keeper, 0);
         }
-        try hyperCore.readPerp{gas: HYPERCORE_CALL_GAS}(g.oracle.hyperCorePerpIndex, g.oracle.hyperCoreSzDecimals)
+        try
+            hyperCore.readPerp{gas: HYPERCORE_CALL_GAS}(g.oracle.hyperCorePerpIndex, g.oracle.hyperCoreSzDecimals)
         returns (uint256 oraclePriceWad, uint256 markPriceWad, uint64 l1BlockNumber) {
             _checkReference(marketId, g, markWad, markPriceWad);
             if (g.oracle.hyperCoreMode == HyperCoreMode.Index) {
@@ -187,9 +195,10 @@ contract OracleRegistry is IOracleRegistry, AccessControl {
 
     /// @dev Relative clamp for ASSET (a fraction of the last price), absolute for BOUNDED.
     function _checkDeviation(uint32 marketId, Guards memory g, uint256 lastWad, uint256 priceWad) private pure {
-        uint256 maxDeltaWad = g.kind == MarketKind.Bounded
-            ? g.oracle.maxPushDeviationWad
-            : lastWad.mulWadDown(g.oracle.maxPushDeviationWad);
+        uint256 maxDeltaWad =
+            g.kind == MarketKind.Bounded
+                ? g.oracle.maxPushDeviationWad
+                : lastWad.mulWadDown(g.oracle.maxPushDeviationWad);
         if (priceWad.absDiff(lastWad) > maxDeltaWad) {
             revert OracleDeviationExceeded(marketId, lastWad, priceWad, maxDeltaWad);
         }

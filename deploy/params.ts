@@ -183,9 +183,7 @@ export const NETWORK_PARAMS: Record<string, NetworkParams> = {
     usdc: process.env.KEEL_TESTNET_USDC,
     withdrawalDelaySec: 300,
     timelockMinDelaySec: 600,
-    markets: [
-      { symbol: "BTC-USD", kind: MarketKind.Asset, config: btcUsd(HyperCoreMode.Reference), activate: true },
-    ],
+    markets: [{ symbol: "BTC-USD", kind: MarketKind.Asset, config: btcUsd(HyperCoreMode.Reference), activate: true }],
   },
   hyperevm: {
     live: true,
@@ -204,7 +202,9 @@ export const NETWORK_PARAMS: Record<string, NetworkParams> = {
 export function networkParams(network: string): NetworkParams {
   const params = NETWORK_PARAMS[network];
   if (!params) {
-    throw new Error(`No Keel deploy parameters for network "${network}"; known: ${Object.keys(NETWORK_PARAMS).join(", ")}`);
+    throw new Error(
+      `No Keel deploy parameters for network "${network}"; known: ${Object.keys(NETWORK_PARAMS).join(", ")}`,
+    );
   }
   return params;
 }
@@ -221,13 +221,20 @@ export const OPERATIONAL_ROLES = {
  */
 export function roleHolders(role: string, live: boolean, deployer: string): string[] {
   const fromEnv = process.env[`KEEL_${role}`];
-  if (fromEnv) return fromEnv.split(",").map((a) => a.trim()).filter((a) => a.length > 0);
+  if (fromEnv)
+    return fromEnv
+      .split(",")
+      .map((a) => a.trim())
+      .filter((a) => a.length > 0);
   return live ? [] : [deployer];
 }
 
 /** Proposers and executors of the TimelockController: `KEEL_TIMELOCK_PROPOSERS` / `KEEL_TIMELOCK_EXECUTORS`. */
 export function timelockMembers(deployer: string): { proposers: string[]; executors: string[] } {
   const list = (name: string) =>
-    (process.env[name] ?? deployer).split(",").map((a) => a.trim()).filter((a) => a.length > 0);
+    (process.env[name] ?? deployer)
+      .split(",")
+      .map((a) => a.trim())
+      .filter((a) => a.length > 0);
   return { proposers: list("KEEL_TIMELOCK_PROPOSERS"), executors: list("KEEL_TIMELOCK_EXECUTORS") };
 }

@@ -73,8 +73,14 @@ interface ICollateralVault {
     ///         signed by the caller for this vault.
     /// @dev A permit already used (e.g. front-run) is ignored when the allowance suffices.
     ///      Reverts `VaultZeroAmount`, `VaultInvalidAccount`, or the token's error when the allowance is short.
-    function depositWithPermit(address account, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external;
+    function depositWithPermit(
+        address account,
+        uint256 amount,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
 
     /* WITHDRAWALS */
 
@@ -103,9 +109,10 @@ interface ICollateralVault {
     ///      Balances may go negative (bad debt). An account may appear more than once.
     ///      Reverts `VaultLengthMismatch`, `VaultUnbalancedSettlement`.
     /// @return balancesWad The balance of each account after its delta.
-    function settleBalances(address[] calldata accounts, int256[] calldata deltasWad)
-        external
-        returns (int256[] memory balancesWad);
+    function settleBalances(
+        address[] calldata accounts,
+        int256[] calldata deltasWad
+    ) external returns (int256[] memory balancesWad);
 
     /// @notice Returns `account`'s pending withdrawal, if any, to its balance so that it covers losses.
     /// @return amountWad What went back into the balance (0 when nothing was pending).

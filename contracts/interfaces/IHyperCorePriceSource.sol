@@ -21,8 +21,8 @@ interface IHyperCorePriceSource {
     /// @return markPriceWad HyperCore's mark price (USD, wad).
     /// @return l1BlockNumber The HyperCore L1 block the prices are read at.
     /// @dev Reverts `HyperCoreReadFailed`, `HyperCoreInvalidSzDecimals`.
-    function readPerp(uint32 perpIndex, uint8 szDecimals)
-        external
-        view
-        returns (uint256 oraclePriceWad, uint256 markPriceWad, uint64 l1BlockNumber);
+    function readPerp(
+        uint32 perpIndex,
+        uint8 szDecimals
+    ) external view returns (uint256 oraclePriceWad, uint256 markPriceWad, uint64 l1BlockNumber);
 }

@@ -24,7 +24,8 @@ interface IMarketRegistry {
     error MarketParamOutOfBounds(string param, int256 value, int256 min, int256 max);
     /// @notice Tier `index` does not have a larger `maxNotionalWad` than the tier before it, or a smaller fraction.
     error MarketTiersNotAscending(uint256 index);
-    /// @notice The market's status `status` does not allow a parameter change (Resolved and Settled markets are frozen).
+    /// @notice The market's status `status` does not allow a parameter change (Resolved and Settled markets are
+    ///         frozen).
     error MarketNotConfigurable(uint32 marketId, MarketStatus status);
     /// @notice The market cannot move from `from` to `to` by this call.
     error MarketInvalidTransition(uint32 marketId, MarketStatus from, MarketStatus to);
@@ -60,9 +61,11 @@ interface IMarketRegistry {
     /// @param config Every parameter group, each checked against its hard bounds.
     /// @return marketId The new market's id (the previous count plus one).
     /// @dev Reverts `MarketSymbolInvalid`, `MarketSymbolTaken`, `MarketParamOutOfBounds`, `MarketTiersNotAscending`.
-    function listMarket(string calldata symbol, MarketKind kind, MarketConfig calldata config)
-        external
-        returns (uint32 marketId);
+    function listMarket(
+        string calldata symbol,
+        MarketKind kind,
+        MarketConfig calldata config
+    ) external returns (uint32 marketId);
 
     /// @notice Opens a Draft market for trading (Draft → Active); only `MARKET_ADMIN_ROLE`.
     /// @dev Reverts `MarketNotFound`, `MarketInvalidTransition`.
@@ -123,7 +126,9 @@ interface IMarketRegistry {
     /// @return minPriceWad The lowest accepted price while trading (BOUNDED: ε).
     /// @return maxPriceWad The highest accepted price while trading (BOUNDED: 1−ε).
     /// @return oracle The oracle parameters.
-    function oracleGuards(uint32 marketId)
+    function oracleGuards(
+        uint32 marketId
+    )
         external
         view
         returns (

@@ -15,8 +15,9 @@ import {MarketStatus} from "./MarketTypes.sol";
 interface IOracleRegistry {
     /// @notice Where a snapshot's prices came from.
     /// @dev `Keeper`: pushed, no HyperCore configured. `KeeperCheckedByHyperCore`: pushed and within the HyperCore
-    ///      reference. `HyperCoreIndex`: index read from HyperCore, mark pushed and checked. `KeeperHyperCoreUnavailable`:
-    ///      HyperCore is configured but its read failed, so the pushed prices were taken unchecked (event emitted).
+    ///      reference. `HyperCoreIndex`: index read from HyperCore, mark pushed and checked.
+    ///      `KeeperHyperCoreUnavailable`: HyperCore is configured but its read failed, so the pushed prices were taken
+    ///      unchecked (event emitted).
     enum PriceSource {
         None,
         Keeper,
@@ -33,7 +34,8 @@ interface IOracleRegistry {
         uint128 markWad;
         /// The keeper's observation time (seconds), not the block time.
         uint64 timestamp;
-        /// The market's `maxStalenessSec` when the snapshot was taken; reads use it (a change applies from the next push).
+        /// The market's `maxStalenessSec` when the snapshot was taken; reads use it (a change applies from the next
+        /// push).
         uint32 maxStalenessSec;
         PriceSource source;
         /// The HyperCore L1 block number the reference was read at (0 when HyperCore was not read).

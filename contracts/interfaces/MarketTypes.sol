@@ -2,8 +2,9 @@
 pragma solidity 0.8.30;
 
 /// @notice What a market's price means.
-/// @dev `Asset`: USD per unit of base (BTC-USD), deviation limits relative to the price.
-///      `Bounded`: a probability in [0, 1e18] (an event outcome) that resolves to a final price, deviation limits absolute.
+/// @dev `Asset`: USD per unit of base (BTC-USD); deviation limits relative to the price.
+///      `Bounded`: a probability in [0, 1e18] (an event outcome) that resolves to a final price; deviation limits
+///      absolute.
 enum MarketKind {
     Asset,
     Bounded
@@ -31,7 +32,8 @@ enum HyperCoreMode {
 }
 
 /// @notice Order-entry parameters: lot and tick sizes, price bounds and the fill band around the mark.
-/// @dev Bit layout: slot 0 = lotSizeWad | tickSizeWad; slot 1 = minPriceWad | maxPriceWad; slot 2 = maxFillDeviationWad.
+/// @dev Bit layout: slot 0 = lotSizeWad | tickSizeWad; slot 1 = minPriceWad | maxPriceWad;
+///      slot 2 = maxFillDeviationWad.
 struct TradingParams {
     /// Order sizes are whole multiples of this (base units, wad).
     uint128 lotSizeWad;

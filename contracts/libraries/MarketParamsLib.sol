@@ -79,7 +79,12 @@ library MarketParamsLib {
         check("takerFeeWad", p.takerFeeWad, 0, uint256(MAX_FEE_WAD));
         // A maker rebate is paid out of the taker fee, so it can never exceed it.
         int256 minMaker = -int256(uint256(p.takerFeeWad));
-        checkSigned("makerFeeWad", p.makerFeeWad, minMaker > MIN_MAKER_FEE_WAD ? minMaker : MIN_MAKER_FEE_WAD, MAX_FEE_WAD);
+        checkSigned(
+            "makerFeeWad",
+            p.makerFeeWad,
+            minMaker > MIN_MAKER_FEE_WAD ? minMaker : MIN_MAKER_FEE_WAD,
+            MAX_FEE_WAD
+        );
         check("insuranceShareWad", p.insuranceShareWad, 0, WAD);
     }
 

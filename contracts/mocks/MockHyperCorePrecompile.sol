@@ -25,12 +25,14 @@ contract MockHyperCorePrecompile {
         mode = newMode;
     }
 
+    // solhint-disable-next-line no-complex-fallback
     fallback(bytes calldata input) external returns (bytes memory) {
         Mode current = mode;
         // solhint-disable-next-line gas-custom-errors
         if (current == Mode.Revert) revert();
         if (current == Mode.BurnAllGas) {
             // An invalid precompile input consumes all the gas it was given.
+            // solhint-disable-next-line no-inline-assembly
             assembly {
                 invalid()
             }

@@ -5,11 +5,16 @@ import { stepContext } from "../helpers";
 const func: DeployFunction = async (hre) => {
   const { deployer, params } = await stepContext(hre);
   if (params.usdc) {
-    await hre.deployments.save("CollateralToken", { address: params.usdc, abi: (await hre.artifacts.readArtifact("MockUSDC")).abi });
+    await hre.deployments.save("CollateralToken", {
+      address: params.usdc,
+      abi: (await hre.artifacts.readArtifact("MockUSDC")).abi,
+    });
     return;
   }
   if (params.live) {
-    throw new Error(`Network "${hre.network.name}" is live but has no USDC address: set it in deploy/params.ts or the environment`);
+    throw new Error(
+      `Network "${hre.network.name}" is live but has no USDC address: set it in deploy/params.ts or the environment`,
+    );
   }
   const usdc = await hre.deployments.deploy("MockUSDC", { from: deployer, log: true });
   await hre.deployments.save("CollateralToken", { address: usdc.address, abi: usdc.abi });

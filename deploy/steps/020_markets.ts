@@ -10,7 +10,12 @@ const MARKET_STATUS_DRAFT = 1;
 const func: DeployFunction = async (hre) => {
   const { deployer, params } = await stepContext(hre);
   const { read, execute, log } = hre.deployments;
-  const canList = (await read("MarketRegistry", "hasRole", await read("MarketRegistry", "MARKET_ADMIN_ROLE"), deployer)) as boolean;
+  const canList = (await read(
+    "MarketRegistry",
+    "hasRole",
+    await read("MarketRegistry", "MARKET_ADMIN_ROLE"),
+    deployer,
+  )) as boolean;
   for (const market of params.markets) {
     let marketId = Number(await read("MarketRegistry", "marketIdBySymbol", market.symbol));
     if (marketId === 0) {
@@ -18,7 +23,14 @@ const func: DeployFunction = async (hre) => {
         log(`skipping ${market.symbol}: the deployer does not hold MARKET_ADMIN_ROLE`);
         continue;
       }
-      await execute("MarketRegistry", { from: deployer, log: true }, "listMarket", market.symbol, market.kind, market.config);
+      await execute(
+        "MarketRegistry",
+        { from: deployer, log: true },
+        "listMarket",
+        market.symbol,
+        market.kind,
+        market.config,
+      );
       marketId = Number(await read("MarketRegistry", "marketIdBySymbol", market.symbol));
       log(`listed ${market.symbol} as market ${marketId}`);
     }
