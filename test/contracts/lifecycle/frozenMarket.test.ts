@@ -1,0 +1,64 @@
+/**
+ * A Resolved market is frozen: no parameter change, no price. No function moves a market to Resolved before the
+ * resolution logic lands, so the test writes the status into storage and checks it reads back as Resolved first.
+ */
+import { expect } from "chai";
+import { ethers, network } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { BTC_USD, deployKeel, useSolvencyInvariant, wad, type KeelFixture } from "../../fixtures/keel";
+
+const MARKET_STATUS_ACTIVE = 2;
+const MARKET_STATUS_RESOLVED = 4;
+/** Storage slot of MarketRegistry._info (after AccessControl._roles, _marketCount, _idBySymbol). */
+const INFO_SLOT = 3n;
+
+/** Rewrites the status byte of `marketId` (the second byte of MarketInfo's packed slot). */
+async function forceStatus(f: KeelFixture, marketId: number, from: number, to: number): Promise<void> {
+  const registry = await f.registry.getAddress();
+  const base = BigInt(ethers.solidityPackedKeccak256(["uint256", "uint256"], [marketId, INFO_SLOT]));
+  const slot = ethers.toBeHex(base + 1n, 32);
+  const packed = BigInt(await ethers.provider.getStorage(registry, slot));
+  expect((packed >> 8n) & 0xffn, "the slot holds the status").to.equal(BigInt(from));
+  const rewritten = (packed & ~(0xffn << 8n)) | (BigInt(to) << 8n);
+  await network.provider.send("hardhat_setStorageAt", [registry, slot, ethers.toBeHex(rewritten, 32)]);
+  expect(await f.registry.marketStatus(marketId)).to.equal(to);
+}
+
+describe("a Resolved market", function () {
+  useSolvencyInvariant();
+
+  it("reverts MarketNotConfigurable on every setter", async function () {
+    const f = await deployKeel();
+    const r = f.registry;
+    const id = BTC_USD;
+    const calls = [
+      r.setTradingParams.populateTransaction(id, (await r.tradingParams(id)).toObject()),
+      r.setFeeParams.populateTransaction(id, (await r.feeParams(id)).toObject()),
+      r.setMarginParams.populateTransaction(id, (await r.marginParams(id)).toObject()),
+      r.setMarginTiers.populateTransaction(
+        id,
+        (await r.marginTiers(id)).map((t) => t.toObject()),
+      ),
+      r.setFundingParams.populateTransaction(id, (await r.fundingParams(id)).toObject()),
+      r.setLiquidationParams.populateTransaction(id, (await r.liquidationParams(id)).toObject()),
+      r.setOracleParams.populateTransaction(id, (await r.oracleParams(id)).toObject()),
+      r.setLifecycleParams.populateTransaction(id, (await r.lifecycleParams(id)).toObject()),
+    ];
+    const txs = await Promise.all(calls);
+    await forceStatus(f, id, MARKET_STATUS_ACTIVE, MARKET_STATUS_RESOLVED);
+    for (const tx of txs) {
+      await expect(f.deployer.sendTransaction(tx))
+        .to.be.revertedWithCustomError(r, "MarketNotConfigurable")
+        .withArgs(id, MARKET_STATUS_RESOLVED);
+    }
+  });
+
+  it("reverts OracleMarketNotPriced on a push", async function () {
+    const f = await deployKeel();
+    await forceStatus(f, BTC_USD, MARKET_STATUS_ACTIVE, MARKET_STATUS_RESOLVED);
+    const now = await time.latest();
+    await expect(f.oracle.pushPrices([BTC_USD], [wad(100_000)], [wad(100_000)], now))
+      .to.be.revertedWithCustomError(f.oracle, "OracleMarketNotPriced")
+      .withArgs(BTC_USD, MARKET_STATUS_RESOLVED);
+  });
+});
