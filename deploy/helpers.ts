@@ -20,6 +20,13 @@ export async function grantRoleOnce(ctx: StepContext, contract: string, role: st
   const { read, execute, log } = ctx.hre.deployments;
   const roleId = (await read(contract, role)) as string;
   if (await read(contract, "hasRole", roleId, account)) return;
+  const adminRole = (await read(contract, "getRoleAdmin", roleId)) as string;
+  if (!(await read(contract, "hasRole", adminRole, ctx.deployer))) {
+    throw new Error(
+      `The deployer ${ctx.deployer} no longer administers ${contract} (handed over to the timelock): ` +
+        `grant ${role} to ${account} with a timelock operation instead`,
+    );
+  }
   await execute(contract, { from: ctx.deployer, log: true }, "grantRole", roleId, account);
   log(`granted ${role} on ${contract} to ${account}`);
 }

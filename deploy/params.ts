@@ -68,8 +68,8 @@ export interface MarketListing {
 export interface NetworkParams {
   /** A real network: the admin ends up a TimelockController and role holders must come from the environment. */
   live: boolean;
-  /** The collateral token; `undefined` deploys MockUSDC (local networks only). */
-  usdc?: string;
+  /** The collateral token's address, or "mock" to deploy MockUSDC (never on a real chain). */
+  collateral: string | undefined;
   /** Seconds between a withdrawal request and its execution. */
   withdrawalDelaySec: number;
   /** Minimum delay of the TimelockController admin (live networks). */
@@ -166,6 +166,7 @@ export function eventMarket(): MarketConfig {
 
 const local: NetworkParams = {
   live: false,
+  collateral: "mock",
   withdrawalDelaySec: 300,
   timelockMinDelaySec: 0,
   markets: [
@@ -180,7 +181,7 @@ export const NETWORK_PARAMS: Record<string, NetworkParams> = {
   localhost: local,
   hyperevmTestnet: {
     live: true,
-    usdc: process.env.KEEL_TESTNET_USDC,
+    collateral: process.env.KEEL_TESTNET_USDC,
     withdrawalDelaySec: 300,
     timelockMinDelaySec: 600,
     markets: [{ symbol: "BTC-USD", kind: MarketKind.Asset, config: btcUsd(HyperCoreMode.Reference), activate: true }],
@@ -188,7 +189,7 @@ export const NETWORK_PARAMS: Record<string, NetworkParams> = {
   hyperevm: {
     live: true,
     // HyperEVM native USDC.
-    usdc: "0xb88339CB7199b77E23DB6E890353E22632Ba630f",
+    collateral: "0xb88339CB7199b77E23DB6E890353E22632Ba630f",
     withdrawalDelaySec: 3600,
     timelockMinDelaySec: 2 * 86400,
     markets: [
@@ -198,12 +199,26 @@ export const NETWORK_PARAMS: Record<string, NetworkParams> = {
   },
 };
 
-/** The parameters of `network`; throws a message naming the known networks for any other. */
+/**
+ * A dress rehearsal of a live deploy on a local chain (`KEEL_DEPLOY_PARAMS=liveRehearsal`): the mainnet steps —
+ * timelock hand-over, roles from the environment, Draft listing — over MockUSDC.
+ */
+export const LIVE_REHEARSAL: NetworkParams = {
+  ...NETWORK_PARAMS.hyperevm,
+  collateral: "mock",
+  timelockMinDelaySec: 60,
+};
+
+/**
+ * The parameters of `network`, or of the profile named by `KEEL_DEPLOY_PARAMS` (a network name or `liveRehearsal`);
+ * throws a message naming the known profiles for any other.
+ */
 export function networkParams(network: string): NetworkParams {
-  const params = NETWORK_PARAMS[network];
+  const profile = process.env.KEEL_DEPLOY_PARAMS ?? network;
+  const params = profile === "liveRehearsal" ? LIVE_REHEARSAL : NETWORK_PARAMS[profile];
   if (!params) {
     throw new Error(
-      `No Keel deploy parameters for network "${network}"; known: ${Object.keys(NETWORK_PARAMS).join(", ")}`,
+      `No Keel deploy parameters for "${profile}"; known: ${[...Object.keys(NETWORK_PARAMS), "liveRehearsal"].join(", ")}`,
     );
   }
   return params;

@@ -1,23 +1,22 @@
-/** Step 1: the collateral token. Local networks get MockUSDC; live networks use the configured USDC. */
+/** Step 1: the collateral token: the configured USDC, or MockUSDC where the parameters say "mock". */
 import type { DeployFunction } from "hardhat-deploy/types";
 import { stepContext } from "../helpers";
 
 const func: DeployFunction = async (hre) => {
   const { deployer, params } = await stepContext(hre);
-  if (params.usdc) {
-    await hre.deployments.save("CollateralToken", {
-      address: params.usdc,
-      abi: (await hre.artifacts.readArtifact("MockUSDC")).abi,
-    });
+  if (params.collateral === "mock") {
+    const usdc = await hre.deployments.deploy("MockUSDC", { from: deployer, log: true });
+    await hre.deployments.save("CollateralToken", { address: usdc.address, abi: usdc.abi });
     return;
   }
-  if (params.live) {
+  if (!params.collateral) {
     throw new Error(
-      `Network "${hre.network.name}" is live but has no USDC address: set it in deploy/params.ts or the environment`,
+      `No collateral token for network "${hre.network.name}": set its USDC address in deploy/params.ts ` +
+        "(testnet: KEEL_TESTNET_USDC)",
     );
   }
-  const usdc = await hre.deployments.deploy("MockUSDC", { from: deployer, log: true });
-  await hre.deployments.save("CollateralToken", { address: usdc.address, abi: usdc.abi });
+  const { abi } = await hre.artifacts.readArtifact("IERC20Metadata");
+  await hre.deployments.save("CollateralToken", { address: params.collateral, abi });
 };
 func.tags = ["Keel", "CollateralToken"];
 export default func;

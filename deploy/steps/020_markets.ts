@@ -1,42 +1,61 @@
 /**
  * Step 20: list the network's markets (deploy/params.ts) and activate those marked so. A symbol already listed is
- * left alone: parameter changes on a live market are timelock operations, never a redeploy.
+ * left alone: parameter changes on a live market are timelock operations, never a redeploy. While it still
+ * administers the registry, the deployer takes MARKET_ADMIN_ROLE to list (the hand-over step takes it back on live
+ * networks); once handed over, listing is a timelock operation and this step only reports.
  */
 import type { DeployFunction } from "hardhat-deploy/types";
-import { stepContext } from "../helpers";
+import { grantRoleOnce, stepContext, type StepContext } from "../helpers";
 
 const MARKET_STATUS_DRAFT = 1;
 
+async function deployerCanList(ctx: StepContext): Promise<boolean> {
+  const { read } = ctx.hre.deployments;
+  const marketAdmin = (await read("MarketRegistry", "MARKET_ADMIN_ROLE")) as string;
+  if (await read("MarketRegistry", "hasRole", marketAdmin, ctx.deployer)) return true;
+  const admin = (await read("MarketRegistry", "DEFAULT_ADMIN_ROLE")) as string;
+  if (!(await read("MarketRegistry", "hasRole", admin, ctx.deployer))) return false;
+  await grantRoleOnce(ctx, "MarketRegistry", "MARKET_ADMIN_ROLE", ctx.deployer);
+  return true;
+}
+
 const func: DeployFunction = async (hre) => {
-  const { deployer, params } = await stepContext(hre);
+  const ctx = await stepContext(hre);
   const { read, execute, log } = hre.deployments;
-  const canList = (await read(
-    "MarketRegistry",
-    "hasRole",
-    await read("MarketRegistry", "MARKET_ADMIN_ROLE"),
-    deployer,
-  )) as boolean;
-  for (const market of params.markets) {
-    let marketId = Number(await read("MarketRegistry", "marketIdBySymbol", market.symbol));
-    if (marketId === 0) {
-      if (!canList) {
-        log(`skipping ${market.symbol}: the deployer does not hold MARKET_ADMIN_ROLE`);
-        continue;
-      }
+  const idOf = async (symbol: string) => Number(await read("MarketRegistry", "marketIdBySymbol", symbol));
+  const unlisted = [];
+  for (const market of ctx.params.markets) if ((await idOf(market.symbol)) === 0) unlisted.push(market.symbol);
+  const toActivate = [];
+  for (const market of ctx.params.markets) {
+    const id = await idOf(market.symbol);
+    if (
+      market.activate &&
+      (id === 0 || Number(await read("MarketRegistry", "marketStatus", id)) === MARKET_STATUS_DRAFT)
+    ) {
+      toActivate.push(market.symbol);
+    }
+  }
+  if (unlisted.length + toActivate.length === 0) return;
+  if (!(await deployerCanList(ctx))) {
+    log(
+      `not listing ${[...new Set([...unlisted, ...toActivate])].join(", ")}: the registry is administered by the timelock`,
+    );
+    return;
+  }
+  for (const market of ctx.params.markets) {
+    if (unlisted.includes(market.symbol)) {
       await execute(
         "MarketRegistry",
-        { from: deployer, log: true },
+        { from: ctx.deployer, log: true },
         "listMarket",
         market.symbol,
         market.kind,
         market.config,
       );
-      marketId = Number(await read("MarketRegistry", "marketIdBySymbol", market.symbol));
-      log(`listed ${market.symbol} as market ${marketId}`);
+      log(`listed ${market.symbol} as market ${await idOf(market.symbol)}`);
     }
-    const status = Number(await read("MarketRegistry", "marketStatus", marketId));
-    if (market.activate && status === MARKET_STATUS_DRAFT && canList) {
-      await execute("MarketRegistry", { from: deployer, log: true }, "activateMarket", marketId);
+    if (toActivate.includes(market.symbol)) {
+      await execute("MarketRegistry", { from: ctx.deployer, log: true }, "activateMarket", await idOf(market.symbol));
       log(`activated ${market.symbol}`);
     }
   }
