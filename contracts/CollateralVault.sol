@@ -139,6 +139,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         int256 creditChangeWad;
         int256 debtChangeWad;
         for (uint256 i; i < length; ++i) {
+            if (accounts[i] == address(0)) revert VaultInvalidAccount(address(0));
             sumWad += deltasWad[i];
             (int256 newBalance, int256 creditChange, int256 debtChange) = _shift(accounts[i], deltasWad[i]);
             balancesWad[i] = newBalance;
@@ -164,6 +165,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function setMarginEngine(address engine) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (engine != address(0) && engine.code.length == 0) revert VaultMarginEngineWithoutCode(engine);
         emit MarginEngineUpdated(_marginEngine, engine);
         _marginEngine = engine;
     }

@@ -38,8 +38,8 @@ contract OracleRegistry is IOracleRegistry, AccessControl {
     /// @param hyperCore The HyperCore source (zero to disable HyperCore reads).
     constructor(IMarketRegistry registry, address admin, IHyperCorePriceSource hyperCore) {
         _registry = registry;
-        _hyperCore = hyperCore;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setHyperCoreSource(address(hyperCore));
     }
 
     /* PUSH */
@@ -65,8 +65,7 @@ contract OracleRegistry is IOracleRegistry, AccessControl {
 
     /// @inheritdoc IOracleRegistry
     function setHyperCoreSource(address source) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        emit HyperCoreSourceUpdated(address(_hyperCore), source);
-        _hyperCore = IHyperCorePriceSource(source);
+        _setHyperCoreSource(source);
     }
 
     /* READS */
@@ -109,6 +108,14 @@ contract OracleRegistry is IOracleRegistry, AccessControl {
     }
 
     /* INTERNAL */
+
+    /// @dev try/catch cannot catch a call to an address without code (the return data fails to decode), so such a
+    ///      source is refused here rather than halting pushes later.
+    function _setHyperCoreSource(address source) private {
+        if (source != address(0) && source.code.length == 0) revert OracleHyperCoreSourceWithoutCode(source);
+        emit HyperCoreSourceUpdated(address(_hyperCore), source);
+        _hyperCore = IHyperCorePriceSource(source);
+    }
 
     function _push(uint32 marketId, uint256 indexWad, uint256 markWad, uint64 timestamp) private {
         Guards memory g;

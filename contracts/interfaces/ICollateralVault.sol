@@ -36,6 +36,8 @@ interface ICollateralVault {
     error VaultUnbalancedSettlement(int256 sumWad);
     /// @notice `accountsLength` accounts were given with `deltasLength` deltas.
     error VaultLengthMismatch(uint256 accountsLength, uint256 deltasLength);
+    /// @notice `engine` is neither the zero address nor a contract, so it could not answer margin checks.
+    error VaultMarginEngineWithoutCode(address engine);
     /// @notice The parameter `param` is `value`, outside its hard bounds [`min`, `max`].
     error VaultParamOutOfBounds(string param, uint256 value, uint256 min, uint256 max);
 
@@ -48,7 +50,7 @@ interface ICollateralVault {
     /// @notice The pending withdrawal of `account` went back into its balance (by the account, or by the margin
     ///         engine when the account needs it to cover losses).
     event WithdrawalCancelled(address indexed account, uint256 amount, uint256 amountWad, address indexed by);
-    /// @notice `amount` token units were paid to `account`.
+    /// @notice `amount` token units were sent to `account` (a fee-on-transfer token delivers less).
     event WithdrawalExecuted(address indexed account, uint256 amount, address indexed executor);
     /// @notice The margin engine moved money between accounts: each account's balance changed by its delta.
     /// @dev One event per settlement (not per account) to keep batched settlement cheap; the deltas add up to zero.
@@ -106,8 +108,8 @@ interface ICollateralVault {
 
     /// @notice Moves money between accounts: adds `deltasWad[i]` to the balance of `accounts[i]`.
     /// @dev The deltas must add up to exactly zero (rounding dust is assigned by the engine to the protocol).
-    ///      Balances may go negative (bad debt). An account may appear more than once.
-    ///      Reverts `VaultLengthMismatch`, `VaultUnbalancedSettlement`.
+    ///      Balances may go negative (bad debt). An account may appear more than once; the zero address may not.
+    ///      Reverts `VaultLengthMismatch`, `VaultInvalidAccount`, `VaultUnbalancedSettlement`.
     /// @return balancesWad The balance of each account after its delta.
     function settleBalances(
         address[] calldata accounts,
@@ -125,6 +127,7 @@ interface ICollateralVault {
     function setWithdrawalDelay(uint64 delaySec) external;
 
     /// @notice Sets the margin engine consulted before withdrawals (the zero address: no positions exist).
+    /// @dev Reverts `VaultMarginEngineWithoutCode` for an address with no code, which would block every withdrawal.
     function setMarginEngine(address engine) external;
 
     /* VIEWS */

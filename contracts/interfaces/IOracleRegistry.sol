@@ -66,6 +66,10 @@ interface IOracleRegistry {
     /// @notice A pushed price `priceWad` of `marketId` is more than `maxDeltaWad` away from HyperCore's `referenceWad`.
     error OracleReferenceDeviation(uint32 marketId, uint256 priceWad, uint256 referenceWad, uint256 maxDeltaWad);
 
+    /// @notice `source` is neither the zero address nor a contract: every HyperCore read would fail undecodably and
+    ///         halt the pushes of markets that use HyperCore.
+    error OracleHyperCoreSourceWithoutCode(address source);
+
     /* EVENTS */
 
     /// @notice New prices were accepted for `marketId`.
@@ -99,6 +103,7 @@ interface IOracleRegistry {
     /* ADMIN (DEFAULT_ADMIN_ROLE) */
 
     /// @notice Sets the HyperCore source contract (the zero address disables HyperCore reads everywhere).
+    /// @dev Reverts `OracleHyperCoreSourceWithoutCode` for an address with no code.
     function setHyperCoreSource(address source) external;
 
     /* READS */

@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
+import type { Result } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { BTC_USD, deployKeel, useSolvencyInvariant, wad, type KeelFixture } from "../../fixtures/keel";
 
@@ -31,18 +32,17 @@ describe("a Resolved market", function () {
     const f = await deployKeel();
     const r = f.registry;
     const id = BTC_USD;
+    // Struct outputs are read-only ethers Results: copy them into plain objects to send them back.
+    const plain = <T>(value: T): T => (value as unknown as Result).toObject(true) as T;
     const calls = [
-      r.setTradingParams.populateTransaction(id, (await r.tradingParams(id)).toObject()),
-      r.setFeeParams.populateTransaction(id, (await r.feeParams(id)).toObject()),
-      r.setMarginParams.populateTransaction(id, (await r.marginParams(id)).toObject()),
-      r.setMarginTiers.populateTransaction(
-        id,
-        (await r.marginTiers(id)).map((t) => t.toObject()),
-      ),
-      r.setFundingParams.populateTransaction(id, (await r.fundingParams(id)).toObject()),
-      r.setLiquidationParams.populateTransaction(id, (await r.liquidationParams(id)).toObject()),
-      r.setOracleParams.populateTransaction(id, (await r.oracleParams(id)).toObject()),
-      r.setLifecycleParams.populateTransaction(id, (await r.lifecycleParams(id)).toObject()),
+      r.setTradingParams.populateTransaction(id, plain(await r.tradingParams(id))),
+      r.setFeeParams.populateTransaction(id, plain(await r.feeParams(id))),
+      r.setMarginParams.populateTransaction(id, plain(await r.marginParams(id))),
+      r.setMarginTiers.populateTransaction(id, (await r.marginTiers(id)).map(plain)),
+      r.setFundingParams.populateTransaction(id, plain(await r.fundingParams(id))),
+      r.setLiquidationParams.populateTransaction(id, plain(await r.liquidationParams(id))),
+      r.setOracleParams.populateTransaction(id, plain(await r.oracleParams(id))),
+      r.setLifecycleParams.populateTransaction(id, plain(await r.lifecycleParams(id))),
     ];
     const txs = await Promise.all(calls);
     await forceStatus(f, id, MARKET_STATUS_ACTIVE, MARKET_STATUS_RESOLVED);

@@ -1,6 +1,7 @@
 /**
  * Helpers shared by the CollateralVault tests (one test file per vault action). Built on the Keel fixture.
  */
+import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ethers } from "hardhat";
@@ -15,6 +16,21 @@ export async function atNextBlock(afterSec = 1): Promise<bigint> {
   return BigInt(at);
 }
 
+/** Requests a withdrawal of `amount` as `account`, asserting its exact WithdrawalRequested event; returns `readyAt`. */
+export async function requestWithdrawal(
+  vault: CollateralVault,
+  account: HardhatEthersSigner,
+  amount: bigint,
+): Promise<bigint> {
+  const delay = await vault.withdrawalDelay();
+  const amountWad = await vault.toWad(amount);
+  const readyAt = (await atNextBlock()) + delay;
+  await expect(vault.connect(account).requestWithdrawal(amount))
+    .to.emit(vault, "WithdrawalRequested")
+    .withArgs(account.address, amount, amountWad, readyAt);
+  return readyAt;
+}
+
 /** Funds `account` with `deposited` token units and requests a withdrawal of `requested`; returns its `readyAt`. */
 export async function fundAndRequest(
   f: KeelFixture,
@@ -23,10 +39,7 @@ export async function fundAndRequest(
   requested: bigint,
 ): Promise<bigint> {
   await fund(f, account, deposited);
-  const delay = await f.vault.withdrawalDelay();
-  const now = await atNextBlock();
-  await f.vault.connect(account).requestWithdrawal(requested);
-  return now + delay;
+  return requestWithdrawal(f.vault, account, requested);
 }
 
 /** A signer that holds no fixture role, to be granted MARGIN_ENGINE_ROLE (the margin engine is a contract later). */
