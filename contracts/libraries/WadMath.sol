@@ -14,16 +14,6 @@ library WadMath {
         return Math.mulDiv(x, y, WAD);
     }
 
-    /// @dev (x * y) / 1e18, rounded up.
-    function mulWadUp(uint256 x, uint256 y) internal pure returns (uint256) {
-        return Math.mulDiv(x, y, WAD, Math.Rounding.Ceil);
-    }
-
-    /// @dev (x * 1e18) / y, rounded down. Reverts on y == 0 (Panic 0x12 is never reached: callers check y).
-    function divWadDown(uint256 x, uint256 y) internal pure returns (uint256) {
-        return Math.mulDiv(x, WAD, y);
-    }
-
     /// @dev |a - b| for unsigned values.
     function absDiff(uint256 a, uint256 b) internal pure returns (uint256) {
         return a > b ? a - b : b - a;
