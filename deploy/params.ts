@@ -15,6 +15,16 @@ export enum MarketKind {
   Bounded = 1,
 }
 
+/** `MarketStatus` of MarketTypes.sol. */
+export enum MarketStatus {
+  None = 0,
+  Draft = 1,
+  Active = 2,
+  Resolving = 3,
+  Resolved = 4,
+  Settled = 5,
+}
+
 /** `HyperCoreMode` of MarketTypes.sol. */
 export enum HyperCoreMode {
   None = 0,

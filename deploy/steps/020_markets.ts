@@ -6,8 +6,7 @@
  */
 import type { DeployFunction } from "hardhat-deploy/types";
 import { grantRoleOnce, stepContext, type StepContext } from "../helpers";
-
-const MARKET_STATUS_DRAFT = 1;
+import { MarketStatus } from "../params";
 
 async function deployerCanList(ctx: StepContext): Promise<boolean> {
   const { read } = ctx.hre.deployments;
@@ -30,7 +29,7 @@ const func: DeployFunction = async (hre) => {
     const id = await idOf(market.symbol);
     if (
       market.activate &&
-      (id === 0 || Number(await read("MarketRegistry", "marketStatus", id)) === MARKET_STATUS_DRAFT)
+      (id === 0 || Number(await read("MarketRegistry", "marketStatus", id)) === MarketStatus.Draft)
     ) {
       toActivate.push(market.symbol);
     }

@@ -6,9 +6,9 @@
 import { expect } from "chai";
 import hre, { deployments, ethers } from "hardhat";
 import type { MarketRegistry } from "../../keepers/sdk/typechain";
+import { MarketStatus } from "../../deploy/params";
 
 const ENV = { KEEL_DEPLOY_PARAMS: "liveRehearsal", KEEL_ORACLE_ROLE: "", KEEL_TIMELOCK_PROPOSERS: "" };
-const MARKET_STATUS_DRAFT = 1;
 
 describe("deploy (live rehearsal)", function () {
   const saved: Record<string, string | undefined> = {};
@@ -65,7 +65,7 @@ describe("deploy (live rehearsal)", function () {
     const registry = await ethers.getContractAt("MarketRegistry", (await deployments.get("MarketRegistry")).address);
     const id = await registry.marketIdBySymbol("BTC-USD");
     expect(id).to.equal(1);
-    expect(await registry.marketStatus(id)).to.equal(MARKET_STATUS_DRAFT);
+    expect(await registry.marketStatus(id)).to.equal(MarketStatus.Draft);
     expect((await registry.oracleParams(id)).hyperCoreMode).to.equal(1); // Reference
   });
 

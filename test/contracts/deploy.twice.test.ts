@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import hre, { deployments, ethers } from "hardhat";
 import { BTC_USD, SENATE22_R, deployKeel } from "../fixtures/keel";
+import { MarketStatus } from "../../deploy/params";
 
 describe("deploy", function () {
   it("deploys and wires everything on the in-process network", async function () {
@@ -11,7 +12,7 @@ describe("deploy", function () {
     expect(await f.registry.marketCount()).to.equal(2);
     expect((await f.registry.marketInfo(BTC_USD)).symbol).to.equal("BTC-USD");
     expect((await f.registry.marketInfo(SENATE22_R)).kind).to.equal(1);
-    expect(await f.registry.marketStatus(BTC_USD)).to.equal(2); // Active
+    expect(await f.registry.marketStatus(BTC_USD)).to.equal(MarketStatus.Active);
     expect(await f.oracle.hasRole(await f.oracle.ORACLE_ROLE(), f.deployer.address)).to.equal(true);
   });
 

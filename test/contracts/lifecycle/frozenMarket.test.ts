@@ -5,11 +5,10 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import type { Result } from "ethers";
+import { MarketStatus } from "../../../deploy/params";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { BTC_USD, deployKeel, useSolvencyInvariant, wad, type KeelFixture } from "../../fixtures/keel";
 
-const MARKET_STATUS_ACTIVE = 2;
-const MARKET_STATUS_RESOLVED = 4;
 /** Storage slot of MarketRegistry._info (after AccessControl._roles, _marketCount, _idBySymbol). */
 const INFO_SLOT = 3n;
 
@@ -45,20 +44,20 @@ describe("a Resolved market", function () {
       r.setLifecycleParams.populateTransaction(id, plain(await r.lifecycleParams(id))),
     ];
     const txs = await Promise.all(calls);
-    await forceStatus(f, id, MARKET_STATUS_ACTIVE, MARKET_STATUS_RESOLVED);
+    await forceStatus(f, id, MarketStatus.Active, MarketStatus.Resolved);
     for (const tx of txs) {
       await expect(f.deployer.sendTransaction(tx))
         .to.be.revertedWithCustomError(r, "MarketNotConfigurable")
-        .withArgs(id, MARKET_STATUS_RESOLVED);
+        .withArgs(id, MarketStatus.Resolved);
     }
   });
 
   it("reverts OracleMarketNotPriced on a push", async function () {
     const f = await deployKeel();
-    await forceStatus(f, BTC_USD, MARKET_STATUS_ACTIVE, MARKET_STATUS_RESOLVED);
+    await forceStatus(f, BTC_USD, MarketStatus.Active, MarketStatus.Resolved);
     const now = await time.latest();
     await expect(f.oracle.pushPrices([BTC_USD], [wad(100_000)], [wad(100_000)], now))
       .to.be.revertedWithCustomError(f.oracle, "OracleMarketNotPriced")
-      .withArgs(BTC_USD, MARKET_STATUS_RESOLVED);
+      .withArgs(BTC_USD, MarketStatus.Resolved);
   });
 });

@@ -8,7 +8,9 @@ import { ethers } from "hardhat";
 import { setCode, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BigNumberish, ContractTransactionResponse } from "ethers";
 import type { MarketRegistry, MockHyperCorePrecompile, OracleRegistry } from "../../../keepers/sdk/typechain";
-import { HyperCoreMode, btcUsd, eventMarket } from "../../../deploy/params";
+import { HyperCoreMode, MarketStatus, btcUsd, eventMarket } from "../../../deploy/params";
+
+export { MarketStatus };
 
 /** HyperCore read precompile: perp mark price by perp index. */
 export const MARK_PX_PRECOMPILE = "0x0000000000000000000000000000000000000806";
@@ -24,16 +26,6 @@ export enum PriceSource {
   KeeperCheckedByHyperCore = 2,
   HyperCoreIndex = 3,
   KeeperHyperCoreUnavailable = 4,
-}
-
-/** `MarketStatus` of MarketTypes.sol. */
-export enum MarketStatus {
-  None = 0,
-  Draft = 1,
-  Active = 2,
-  Resolving = 3,
-  Resolved = 4,
-  Settled = 5,
 }
 
 /** `MockHyperCorePrecompile.Mode`. */

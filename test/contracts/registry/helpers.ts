@@ -8,21 +8,18 @@ import { ethers } from "hardhat";
 import { Result, type BaseContract, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { MarketRegistry } from "../../../keepers/sdk/typechain";
-import { HyperCoreMode, MarketKind, btcUsd, eventMarket, type MarketConfig } from "../../../deploy/params";
+import {
+  HyperCoreMode,
+  MarketKind,
+  MarketStatus,
+  btcUsd,
+  eventMarket,
+  type MarketConfig,
+} from "../../../deploy/params";
 import { BTC_USD, SENATE22_R, deployKeel } from "../../fixtures/keel";
 
-export { HyperCoreMode, MarketKind };
+export { HyperCoreMode, MarketKind, MarketStatus };
 export type { MarketConfig };
-
-/** `MarketStatus` of MarketTypes.sol. */
-export enum MarketStatus {
-  None = 0,
-  Draft = 1,
-  Active = 2,
-  Resolving = 3,
-  Resolved = 4,
-  Settled = 5,
-}
 
 export const WAD = 10n ** 18n;
 export const UINT128_MAX = (1n << 128n) - 1n;
