@@ -103,6 +103,24 @@ export async function expectSnapshot(
   expect(s.reporter, "reporter").to.equal(expected.reporter);
 }
 
+/** The snapshot a plain keeper push of BTC-USD leaves: no HyperCore read, BTC-USD's staleness. */
+export function btcKeeperSnapshot(
+  indexWad: bigint,
+  markWad: bigint,
+  timestamp: number,
+  reporter: string,
+): ExpectedSnapshot {
+  return {
+    indexWad,
+    markWad,
+    timestamp,
+    maxStalenessSec: BTC_ORACLE.maxStalenessSec,
+    source: PriceSource.Keeper,
+    hyperCoreL1Block: 0,
+    reporter,
+  };
+}
+
 /** Handles on the mocks installed at HyperCore's read precompile addresses. */
 export interface Precompiles {
   mark: MockHyperCorePrecompile;

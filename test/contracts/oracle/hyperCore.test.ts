@@ -1,3 +1,4 @@
+import type { OracleRegistry } from "../../../keepers/sdk/typechain";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -160,41 +161,45 @@ describe("HyperCore prices", function () {
       });
     });
 
-    it("reverts OracleReferenceDeviation for an index more than 2% from HyperCore's oracle price", async function () {
-      const { oracle, registry } = await deployWithHyperCore();
-      await setHyperCoreMode(registry, BTC_USD, HyperCoreMode.Reference);
-      expect(INDEX_REF_DELTA).to.equal(wad(1_900));
+    const referenceCases = [
+      {
+        price: "an index",
+        reference: "oracle price",
+        referenceWad: HYPERCORE_INDEX,
+        deltaWad: INDEX_REF_DELTA,
+        expectedDelta: wad(1_900),
+        push: (oracle: OracleRegistry, priceWad: bigint) => pushOne(oracle, BTC_USD, priceWad, HYPERCORE_MARK),
+        edge: HYPERCORE_INDEX + INDEX_REF_DELTA,
+        read: (oracle: OracleRegistry) => oracle.indexPrice(BTC_USD),
+        stored: wad(96_900),
+      },
+      {
+        price: "a mark",
+        reference: "mark price",
+        referenceWad: HYPERCORE_MARK,
+        deltaWad: MARK_REF_DELTA,
+        expectedDelta: wad(1_902),
+        push: (oracle: OracleRegistry, priceWad: bigint) => pushOne(oracle, BTC_USD, HYPERCORE_INDEX, priceWad),
+        edge: HYPERCORE_MARK - MARK_REF_DELTA,
+        read: (oracle: OracleRegistry) => oracle.markPrice(BTC_USD),
+        stored: wad(93_198),
+      },
+    ];
+    for (const c of referenceCases) {
+      it(`reverts OracleReferenceDeviation for ${c.price} more than 2% from HyperCore's ${c.reference}`, async function () {
+        const { oracle, registry } = await deployWithHyperCore();
+        await setHyperCoreMode(registry, BTC_USD, HyperCoreMode.Reference);
+        expect(c.deltaWad).to.equal(c.expectedDelta);
 
-      const above = HYPERCORE_INDEX + INDEX_REF_DELTA + 1n;
-      await expect(pushOne(oracle, BTC_USD, above, HYPERCORE_MARK))
-        .to.be.revertedWithCustomError(oracle, "OracleReferenceDeviation")
-        .withArgs(BTC_USD, above, HYPERCORE_INDEX, INDEX_REF_DELTA);
-      const below = HYPERCORE_INDEX - INDEX_REF_DELTA - 1n;
-      await expect(pushOne(oracle, BTC_USD, below, HYPERCORE_MARK))
-        .to.be.revertedWithCustomError(oracle, "OracleReferenceDeviation")
-        .withArgs(BTC_USD, below, HYPERCORE_INDEX, INDEX_REF_DELTA);
-
-      await pushOne(oracle, BTC_USD, HYPERCORE_INDEX + INDEX_REF_DELTA, HYPERCORE_MARK);
-      expect(await oracle.indexPrice(BTC_USD)).to.equal(wad(96_900));
-    });
-
-    it("reverts OracleReferenceDeviation for a mark more than 2% from HyperCore's mark price", async function () {
-      const { oracle, registry } = await deployWithHyperCore();
-      await setHyperCoreMode(registry, BTC_USD, HyperCoreMode.Reference);
-      expect(MARK_REF_DELTA).to.equal(wad(1_902));
-
-      const above = HYPERCORE_MARK + MARK_REF_DELTA + 1n;
-      await expect(pushOne(oracle, BTC_USD, HYPERCORE_INDEX, above))
-        .to.be.revertedWithCustomError(oracle, "OracleReferenceDeviation")
-        .withArgs(BTC_USD, above, HYPERCORE_MARK, MARK_REF_DELTA);
-      const below = HYPERCORE_MARK - MARK_REF_DELTA - 1n;
-      await expect(pushOne(oracle, BTC_USD, HYPERCORE_INDEX, below))
-        .to.be.revertedWithCustomError(oracle, "OracleReferenceDeviation")
-        .withArgs(BTC_USD, below, HYPERCORE_MARK, MARK_REF_DELTA);
-
-      await pushOne(oracle, BTC_USD, HYPERCORE_INDEX, HYPERCORE_MARK - MARK_REF_DELTA);
-      expect(await oracle.markPrice(BTC_USD)).to.equal(wad(93_198));
-    });
+        for (const outside of [c.referenceWad + c.deltaWad + 1n, c.referenceWad - c.deltaWad - 1n]) {
+          await expect(c.push(oracle, outside))
+            .to.be.revertedWithCustomError(oracle, "OracleReferenceDeviation")
+            .withArgs(BTC_USD, outside, c.referenceWad, c.deltaWad);
+        }
+        await c.push(oracle, c.edge);
+        expect(await c.read(oracle)).to.equal(c.stored);
+      });
+    }
   });
 
   describe("OracleRegistry in Index mode", function () {

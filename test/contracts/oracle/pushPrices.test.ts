@@ -10,6 +10,7 @@ import {
   MarketStatus,
   PriceSource,
   WAD,
+  btcKeeperSnapshot,
   expectSnapshot,
   push,
   pushOne,
@@ -28,15 +29,7 @@ describe("OracleRegistry.pushPrices", function () {
         .to.emit(oracle, "PricesPushed")
         .withArgs(BTC_USD, wad(95_000), wad(95_010), timestamp, PriceSource.Keeper, deployer.address);
 
-      await expectSnapshot(oracle, BTC_USD, {
-        indexWad: wad(95_000),
-        markWad: wad(95_010),
-        timestamp,
-        maxStalenessSec: BTC_ORACLE.maxStalenessSec,
-        source: PriceSource.Keeper,
-        hyperCoreL1Block: 0,
-        reporter: deployer.address,
-      });
+      await expectSnapshot(oracle, BTC_USD, btcKeeperSnapshot(wad(95_000), wad(95_010), timestamp, deployer.address));
     });
 
     it("stores several markets in one push, each with its own staleness and event", async function () {
@@ -51,15 +44,7 @@ describe("OracleRegistry.pushPrices", function () {
         .to.emit(oracle, "PricesPushed")
         .withArgs(SENATE22_R, wad("0.6"), wad("0.61"), timestamp, PriceSource.Keeper, deployer.address);
 
-      await expectSnapshot(oracle, BTC_USD, {
-        indexWad: wad(95_000),
-        markWad: wad(95_010),
-        timestamp,
-        maxStalenessSec: BTC_ORACLE.maxStalenessSec,
-        source: PriceSource.Keeper,
-        hyperCoreL1Block: 0,
-        reporter: deployer.address,
-      });
+      await expectSnapshot(oracle, BTC_USD, btcKeeperSnapshot(wad(95_000), wad(95_010), timestamp, deployer.address));
       await expectSnapshot(oracle, SENATE22_R, {
         indexWad: wad("0.6"),
         markWad: wad("0.61"),

@@ -3,7 +3,15 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { BTC_USD, SENATE22_R, deployKeel, wad } from "../../fixtures/keel";
 import { HyperCoreMode } from "../../../deploy/params";
 import type { OracleRegistry } from "../../../keepers/sdk/typechain";
-import { BTC_ORACLE, EVENT_ORACLE, PriceSource, expectSnapshot, pushOne, setHyperCoreMode } from "./helpers";
+import {
+  BTC_ORACLE,
+  EVENT_ORACLE,
+  PriceSource,
+  btcKeeperSnapshot,
+  expectSnapshot,
+  pushOne,
+  setHyperCoreMode,
+} from "./helpers";
 
 /** Asserts that every fresh read of `marketId` reverts `OracleStale` with exactly these arguments. */
 async function expectStale(
@@ -87,15 +95,7 @@ describe("OracleRegistry reads", function () {
     await pushOne(oracle, BTC_USD, wad(95_000), wad(95_010), timestamp);
     await time.increaseTo(timestamp + 3_600);
     expect(await oracle.isFresh(BTC_USD)).to.equal(false);
-    await expectSnapshot(oracle, BTC_USD, {
-      indexWad: wad(95_000),
-      markWad: wad(95_010),
-      timestamp,
-      maxStalenessSec: BTC_ORACLE.maxStalenessSec,
-      source: PriceSource.Keeper,
-      hyperCoreL1Block: 0,
-      reporter: deployer.address,
-    });
+    await expectSnapshot(oracle, BTC_USD, btcKeeperSnapshot(wad(95_000), wad(95_010), timestamp, deployer.address));
   });
 
   it("judges freshness by the maxStalenessSec of the push; a change applies from the next", async function () {

@@ -318,21 +318,13 @@ export function describeBounds<G extends Group>(group: G, kind: MarketKind, rows
           await expect(setGroup(registry, group, marketId, params), `${row.param} = ${value}`).to.not.be.reverted;
           expectDeep(await readGroup(registry, group, marketId), params);
         }
-        if (below) {
-          const [min, max] = row.reportedBelow ?? [row.min, row.max];
-          const value = row.min - 1n;
-          await expectOutOfBounds(
-            registry,
-            setGroup(registry, group, marketId, build(value)),
-            row.param,
-            value,
-            min,
-            max,
-          );
-        }
-        if (above) {
-          const [min, max] = row.reportedAbove ?? [row.min, row.max];
-          const value = row.max + 1n;
+        const sides: [boolean, bigint, readonly [bigint, bigint] | undefined][] = [
+          [below, row.min - 1n, row.reportedBelow],
+          [above, row.max + 1n, row.reportedAbove],
+        ];
+        for (const [tested, value, reported] of sides) {
+          if (!tested) continue;
+          const [min, max] = reported ?? [row.min, row.max];
           await expectOutOfBounds(
             registry,
             setGroup(registry, group, marketId, build(value)),
