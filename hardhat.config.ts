@@ -55,6 +55,9 @@ const config: HardhatUserConfig = {
   },
   namedAccounts: {
     deployer: { default: 0 },
+    // Local vault accounts of the protocol; live networks name them with KEEL_FEE_RECIPIENT / KEEL_INSURANCE_FUND.
+    feeRecipient: { default: 18 },
+    insuranceFund: { default: 19 },
   },
   paths: {
     sources: "contracts",

@@ -140,6 +140,20 @@ contract MarketRegistry is IMarketRegistry, AccessControl {
     }
 
     /// @inheritdoc IMarketRegistry
+    function riskParams(uint32 marketId) external view listed(marketId) returns (MarketRiskParams memory) {
+        MarketInfo storage info = _info[marketId];
+        return
+            MarketRiskParams(
+                info.kind,
+                info.status,
+                _trading[marketId],
+                _fees[marketId],
+                _margin[marketId],
+                _tiers[marketId]
+            );
+    }
+
+    /// @inheritdoc IMarketRegistry
     function tradingParams(uint32 marketId) external view listed(marketId) returns (TradingParams memory) {
         return _trading[marketId];
     }

@@ -238,7 +238,28 @@ export function networkParams(network: string): NetworkParams {
 export const OPERATIONAL_ROLES = {
   MarketRegistry: ["MARKET_ADMIN_ROLE", "RESOLVER_ROLE"],
   OracleRegistry: ["ORACLE_ROLE"],
+  PositionManager: ["MATCHER_ROLE", "FUNDING_ROLE"],
 } as const;
+
+/**
+ * The protocol's vault accounts: `KEEL_FEE_RECIPIENT` and `KEEL_INSURANCE_FUND`, else the named accounts
+ * `feeRecipient` / `insuranceFund` (local networks) or the deployer (live networks; change them later with a
+ * timelock operation calling `setFeeRecipient` / `setInsuranceFund`).
+ */
+export function protocolAccounts(
+  live: boolean,
+  named: Record<string, string | undefined>,
+): { feeRecipient: string; insuranceFund: string } {
+  const pick = (env: string, name: string): string => {
+    const value = process.env[env]?.trim() || (live ? named.deployer : named[name]) || named.deployer;
+    if (!value) throw new Error(`No ${name} account: set ${env} to an address`);
+    return value;
+  };
+  return {
+    feeRecipient: pick("KEEL_FEE_RECIPIENT", "feeRecipient"),
+    insuranceFund: pick("KEEL_INSURANCE_FUND", "insuranceFund"),
+  };
+}
 
 /**
  * Holders of `role`: the comma-separated addresses in `KEEL_<ROLE>` (e.g. `KEEL_ORACLE_ROLE=0xabc,0xdef`), else the

@@ -138,4 +138,9 @@ interface IMarketRegistry {
             uint256 maxPriceWad,
             OracleParams memory oracle
         );
+
+    /// @notice The kind, status, trading, fee and margin parameters and tiers of a market, in one call (the
+    ///         PositionManager's read).
+    /// @dev Reverts `MarketNotFound` for an id that was never listed.
+    function riskParams(uint32 marketId) external view returns (MarketRiskParams memory);
 }

@@ -156,3 +156,13 @@ struct MarketInfo {
     /// Block time of the last status change.
     uint64 statusChangedAt;
 }
+
+/// @notice Everything the PositionManager reads about a market to settle fills and check margin, in one call.
+struct MarketRiskParams {
+    MarketKind kind;
+    MarketStatus status;
+    TradingParams trading;
+    FeeParams fees;
+    MarginParams margin;
+    MarginTier[] tiers;
+}

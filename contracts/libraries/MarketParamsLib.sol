@@ -14,6 +14,8 @@ library MarketParamsLib {
     uint256 internal constant MAX_LOT_SIZE_WAD = 1e24;
     uint256 internal constant MAX_TICK_SIZE_WAD = 1e24;
     uint256 internal constant MAX_ASSET_PRICE_WAD = 1e30; // 1e12 USD per unit of base
+    /// @dev Positions are stored as int96 (PositionManager): no position can exceed the open-interest cap.
+    uint256 internal constant MAX_OPEN_INTEREST_WAD = uint256(uint96(type(int96).max));
     uint256 internal constant MIN_BOUNDED_EPSILON_WAD = 1e12; // ε ≥ 1e-6
     uint256 internal constant MAX_BOUNDED_EPSILON_WAD = 0.1e18; // ε ≤ 10%
     uint256 internal constant MIN_DEVIATION_WAD = 1e14; // 0.01%
@@ -92,7 +94,7 @@ library MarketParamsLib {
         check("imfLowWad", p.imfLowWad, MIN_IMF_WAD, WAD);
         check("imfHighWad", p.imfHighWad, p.imfLowWad, WAD);
         check("oiSaturationWad", p.oiSaturationWad, 1, type(uint128).max);
-        check("maxOpenInterestWad", p.maxOpenInterestWad, 1, type(uint128).max);
+        check("maxOpenInterestWad", p.maxOpenInterestWad, 1, MAX_OPEN_INTEREST_WAD);
     }
 
     function validateTiers(MarginTier[] calldata tiers) internal pure {

@@ -17,5 +17,5 @@ const func: DeployFunction = async (hre) => {
   }
 };
 func.tags = ["Keel", "Roles"];
-func.dependencies = ["MarketRegistry", "CollateralVault", "OracleRegistry"];
+func.dependencies = ["MarketRegistry", "CollateralVault", "OracleRegistry", "PositionManager"];
 export default func;

@@ -12,6 +12,7 @@ const HANDED_OVER: Record<string, string[]> = {
   MarketRegistry: ["DEFAULT_ADMIN_ROLE", "MARKET_ADMIN_ROLE"],
   CollateralVault: ["DEFAULT_ADMIN_ROLE"],
   OracleRegistry: ["DEFAULT_ADMIN_ROLE"],
+  PositionManager: ["DEFAULT_ADMIN_ROLE"],
 };
 
 async function renounceOnce(ctx: StepContext, contract: string, role: string): Promise<void> {

@@ -1,6 +1,9 @@
 import { wad } from "../../fixtures/keel";
 import { MarketKind, UINT128_MAX, WAD, baseGroup, describeBounds, describeSetter } from "./helpers";
 
+/** Positions are stored as int96, so the open-interest cap stops there (MarketParamsLib.MAX_OPEN_INTEREST_WAD). */
+const INT96_MAX = (1n << 95n) - 1n;
+
 const base = baseGroup("margin", MarketKind.Asset);
 
 describe("MarketRegistry.setMarginParams", function () {
@@ -35,6 +38,6 @@ describe("MarketRegistry.setMarginParams", function () {
       max: WAD,
     },
     { param: "oiSaturationWad", field: "oiSaturationWad", type: "uint128", min: 1n, max: UINT128_MAX },
-    { param: "maxOpenInterestWad", field: "maxOpenInterestWad", type: "uint128", min: 1n, max: UINT128_MAX },
+    { param: "maxOpenInterestWad", field: "maxOpenInterestWad", type: "uint128", min: 1n, max: INT96_MAX },
   ]);
 });

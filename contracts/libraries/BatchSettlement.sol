@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
+import {IPositionManager, Order, Fill} from "../interfaces/IPositionManager.sol";
+import {FeeParams, MarketStatus, TradingParams} from "../interfaces/MarketTypes.sol";
+import {Ledger} from "./Ledger.sol";
+import {OrderLib} from "./OrderLib.sol";
+import {PositionMath} from "./PositionMath.sol";
+
+/// @title BatchSettlement
+/// @notice `settleBatch` (DESIGN §5), deployed as an external library and run by delegatecall in the
+///         PositionManager's context, so that the PositionManager stays under the contract size limit.
+/// @dev A batch reads each (account, market), order and market once, keeps its working state in memory (found through
+///      transient-storage indexes keyed by batch id), writes each slot once and moves balances with one vault call.
+library BatchSettlement {
+    using SafeCast for int256;
+    using SafeCast for uint256;
+
+    uint256 private constant WAD = 1e18;
+    // Transient-index namespaces (see `_tkey`).
+    uint256 private constant NS_ORDER = 1;
+    uint256 private constant NS_ACCOUNT = 2;
+    uint256 private constant NS_POSITION = 3;
+    uint256 private constant NS_MARKET = 4;
+
+    struct AccountCtx {
+        address account;
+        int256 deltaWad;
+        uint256 lastFillIndex;
+        uint64 nonceFloor;
+        uint256 openMarketsBefore;
+        uint256 openMarkets;
+        bool exposureGrew;
+    }
+    struct PositionCtx {
+        uint256 accountIdx;
+        uint256 marketIdx;
+        int256 sizeBeforeWad;
+        int256 openNotionalBeforeWad;
+        int256 fundingOwedWad;
+        int256 sizeWad;
+        int256 openNotionalWad;
+        bool funded;
+    }
+    struct OrderCtx {
+        bool loaded;
+        bool partialBefore;
+        uint8 flags;
+        uint256 index;
+        uint256 sizeWad;
+        uint256 limitPriceWad;
+        uint256 accountIdx;
+        uint256 positionIdx;
+        uint256 filledBeforeWad;
+        uint256 filledWad;
+        bytes32 hash;
+    }
+    struct Batch {
+        Ledger.Deps deps;
+        uint64 batchId;
+        /// The fill being applied (named by errors).
+        uint256 fillIndex;
+        OrderCtx[] orders;
+        Ledger.MarketCtx[] markets;
+        uint256 marketCount;
+        AccountCtx[] accounts;
+        uint256 accountCount;
+        PositionCtx[] positions;
+        uint256 positionCount;
+        int256 clearingDeltaWad;
+        int256 feeRecipientDeltaWad;
+        int256 insuranceDeltaWad;
+    }
+    /// @notice Settles a batch in the PositionManager's context (see {IPositionManager-settleBatch}); the caller has
+    ///         checked the role and reentrancy.
+    function settle(
+        Ledger.Deps memory deps,
+        uint64 batchId,
+        Order[] calldata orders,
+        bytes[] calldata signatures,
+        Fill[] calldata fills
+    ) external {
+        Ledger.State storage $ = Ledger.state();
+        if (batchId != $.nextBatchId) revert IPositionManager.BatchIdMismatch(batchId, $.nextBatchId);
+        uint256 orderCount = orders.length;
+        if (orderCount != signatures.length || fills.length == 0) {
+            revert IPositionManager.BatchMalformed(orderCount, signatures.length, fills.length);
+        }
+        $.nextBatchId = batchId + 1;
+
+        Batch memory b;
+        b.batchId = batchId;
+        b.deps = deps;
+        b.orders = new OrderCtx[](orderCount);
+        // Margin checks may load markets no order names (other positions of the accounts): room for every id.
+        b.markets = _marketArray(Ledger.MAX_MARKET_ID + 1);
+        b.accounts = _accountArray(orderCount);
+        b.positions = _positionArray(orderCount);
+
+        for (uint256 i; i < fills.length; ++i) {
+            b.fillIndex = i;
+            _applyFill(b, orders, signatures, fills[i]);
+        }
+
+        _writeOrders(b, orders);
+        _writePositions(b);
+        _writeMarkets(b);
+        int256[] memory balances = _settleBalances(b);
+        _checkMargins(b, balances);
+        emit IPositionManager.BatchSettled(batchId, fills.length, b.accountCount);
+    }
+
+    /// @dev Every per-fill check of DESIGN §4, then the fill's effect on both positions, fees and OI.
+    function _applyFill(
+        Batch memory b,
+        Order[] calldata orders,
+        bytes[] calldata signatures,
+        Fill calldata fill
+    ) private {
+        (OrderCtx memory mo, OrderCtx memory to) = _loadPair(b, orders, signatures, fill);
+        Ledger.MarketCtx memory m = b.markets[b.positions[mo.positionIdx].marketIdx];
+        uint256 sizeWad = fill.sizeWad;
+        uint256 priceWad = fill.priceWad;
+        _checkFillTerms(b, m, sizeWad, priceWad);
+        _fillOrder(b, mo, sizeWad, priceWad);
+        _fillOrder(b, to, sizeWad, priceWad);
+        _trade(b, m, mo, sizeWad, priceWad);
+        _trade(b, m, to, sizeWad, priceWad);
+
+        _chargeFees(b, m.params.fees, mo, to, sizeWad, priceWad);
+        emit IPositionManager.Filled(b.batchId, mo.hash, to.hash, sizeWad, priceWad);
+    }
+
+    /// @dev Maker and taker fees on the fill's notional; the net is split between the insurance fund and the fee
+    ///      recipient (the insurance share rounded down).
+    function _chargeFees(
+        Batch memory b,
+        FeeParams memory fees,
+        OrderCtx memory mo,
+        OrderCtx memory to,
+        uint256 sizeWad,
+        uint256 priceWad
+    ) private pure {
+        int256 makerFee = PositionMath.tradingFee(sizeWad, priceWad, fees.makerFeeWad);
+        int256 takerFee = PositionMath.tradingFee(sizeWad, priceWad, int256(uint256(fees.takerFeeWad)));
+        b.accounts[mo.accountIdx].deltaWad -= makerFee;
+        b.accounts[to.accountIdx].deltaWad -= takerFee;
+        // A rebate never exceeds the taker fee (registry bound) and rounds toward zero, so the net is ≥ 0.
+        uint256 netFee = uint256(makerFee + takerFee);
+        int256 insuranceShare = int256(Math.mulDiv(netFee, fees.insuranceShareWad, WAD));
+        b.insuranceDeltaWad += insuranceShare;
+        b.feeRecipientDeltaWad += int256(netFee) - insuranceShare;
+    }
+
+    /// @dev The fill's two orders, each loaded and checked at its first fill; they must trade the same market on
+    ///      opposite sides for different accounts, the maker not IOC and the taker not post-only.
+    function _loadPair(
+        Batch memory b,
+        Order[] calldata orders,
+        bytes[] calldata signatures,
+        Fill calldata fill
+    ) private returns (OrderCtx memory mo, OrderCtx memory to) {
+        uint256 makerIndex = fill.makerIndex;
+        uint256 takerIndex = fill.takerIndex;
+        if (makerIndex >= orders.length || takerIndex >= orders.length || makerIndex == takerIndex) {
+            revert IPositionManager.FillInvalidOrderIndex(b.fillIndex, makerIndex, takerIndex);
+        }
+        Order calldata maker = orders[makerIndex];
+        Order calldata taker = orders[takerIndex];
+        if (
+            maker.marketId != taker.marketId ||
+            OrderLib.isBuy(maker.flags) == OrderLib.isBuy(taker.flags) ||
+            maker.account == taker.account
+        ) revert IPositionManager.FillIncompatibleOrders(b.fillIndex);
+        if (maker.flags & OrderLib.FLAG_IOC != 0) revert IPositionManager.FillRoleNotAllowed(b.fillIndex, makerIndex, maker.flags);
+        if (taker.flags & OrderLib.FLAG_POST_ONLY != 0) revert IPositionManager.FillRoleNotAllowed(b.fillIndex, takerIndex, taker.flags);
+        mo = _order(b, maker, signatures[makerIndex], makerIndex);
+        to = _order(b, taker, signatures[takerIndex], takerIndex);
+    }
+
+    /// @dev Lot, tick, price bounds and the band around the mark.
+    function _checkFillTerms(Batch memory b, Ledger.MarketCtx memory m, uint256 sizeWad, uint256 priceWad) private pure {
+        TradingParams memory t = m.params.trading;
+        if (sizeWad == 0 || sizeWad % t.lotSizeWad != 0) revert IPositionManager.FillSizeInvalid(b.fillIndex, sizeWad, t.lotSizeWad);
+        if (priceWad % t.tickSizeWad != 0 || priceWad < t.minPriceWad || priceWad > t.maxPriceWad) {
+            revert IPositionManager.FillPriceInvalid(b.fillIndex, priceWad);
+        }
+        (bool within, uint256 maxDeltaWad) = PositionMath.withinBand(
+            m.params.kind,
+            priceWad,
+            m.markWad,
+            t.maxFillDeviationWad
+        );
+        if (!within) revert IPositionManager.FillPriceOutsideBand(b.fillIndex, priceWad, m.markWad, maxDeltaWad);
+    }
+
+    /// @dev The price within the order's limit (a buy never pays above it, a sell never receives below it), and
+    ///      filled ≤ size (DESIGN §13.5).
+    function _fillOrder(Batch memory b, OrderCtx memory o, uint256 sizeWad, uint256 priceWad) private pure {
+        bool beyond = OrderLib.isBuy(o.flags) ? priceWad > o.limitPriceWad : priceWad < o.limitPriceWad;
+        if (beyond) revert IPositionManager.FillPriceBeyondLimit(b.fillIndex, o.index, priceWad, o.limitPriceWad);
+        uint256 filled = o.filledWad + sizeWad;
+        if (filled > o.sizeWad) revert IPositionManager.FillExceedsOrder(b.fillIndex, o.index, filled, o.sizeWad);
+        o.filledWad = filled;
+    }
+
+    /// @dev Moves the order's position by the fill at `priceWad`: realized PnL through the clearing account, OI, and
+    ///      the reduce-only rule (also every order's rule while the market is Resolving).
+    function _trade(Batch memory b, Ledger.MarketCtx memory m, OrderCtx memory o, uint256 sizeWad, uint256 priceWad) private pure {
+        PositionCtx memory p = b.positions[o.positionIdx];
+        int256 before = p.sizeWad;
+        int256 deltaWad = OrderLib.isBuy(o.flags) ? int256(sizeWad) : -int256(sizeWad);
+        (int256 after_, int256 openNotional, int256 realized) = PositionMath.applyFill(
+            before,
+            p.openNotionalWad,
+            deltaWad,
+            priceWad
+        );
+        if (o.flags & OrderLib.FLAG_REDUCE_ONLY != 0 || m.params.status == MarketStatus.Resolving) {
+            bool reduces = before != 0 &&
+                (after_ == 0 || (after_ > 0) == (before > 0)) &&
+                SignedMath.abs(after_) < SignedMath.abs(before);
+            if (!reduces) revert IPositionManager.FillIncreasesPosition(b.fillIndex, o.index, before, after_);
+        }
+        p.sizeWad = after_;
+        p.openNotionalWad = openNotional;
+        AccountCtx memory a = b.accounts[o.accountIdx];
+        a.deltaWad += realized;
+        a.lastFillIndex = b.fillIndex;
+        b.clearingDeltaWad -= realized;
+        m.openInterestWad = m.openInterestWad + _long(after_) - _long(before);
+    }
+
+    function _long(int256 sizeWad) private pure returns (uint256) {
+        return sizeWad > 0 ? uint256(sizeWad) : 0;
+    }
+
+    /// @dev The order's batch context, loaded and checked at its first fill (signature checked once per batch).
+    function _order(
+        Batch memory b,
+        Order calldata order,
+        bytes calldata signature,
+        uint256 orderIndex
+    ) private returns (OrderCtx memory o) {
+        o = b.orders[orderIndex];
+        if (o.loaded) return o;
+        o.loaded = true;
+        o.index = orderIndex;
+        o.flags = order.flags;
+        o.sizeWad = order.size;
+        o.limitPriceWad = order.price;
+
+        if (!OrderLib.flagsValid(order.flags)) revert IPositionManager.OrderInvalidFlags(b.fillIndex, orderIndex, order.flags);
+        if (order.expiry != 0 && order.expiry < block.timestamp) {
+            revert IPositionManager.OrderExpired(b.fillIndex, orderIndex, order.expiry, block.timestamp);
+        }
+        o.hash = MessageHashUtils.toTypedDataHash(b.deps.domainSeparator, OrderLib.structHash(order));
+        uint256 key = _tkey(b.batchId, NS_ORDER, uint256(o.hash));
+        if (_tload(key) != 0) revert IPositionManager.BatchDuplicateOrder(orderIndex, o.hash);
+        _tstore(key, 1);
+
+        uint256 marketIdx = _market(b, order.marketId, orderIndex);
+        uint256 markWad = b.markets[marketIdx].markWad;
+        if (!OrderLib.triggered(order.flags, order.triggerPrice, markWad)) {
+            revert IPositionManager.OrderTriggerNotReached(b.fillIndex, orderIndex, markWad, order.triggerPrice);
+        }
+        o.accountIdx = _account(b, order.account);
+        _checkNonce(b, o, order);
+        _verifySignature(b, order.account, o.hash, signature, orderIndex);
+        o.positionIdx = _position(b, o.accountIdx, marketIdx);
+    }
+
+    /// @dev The nonce is at or above the account's floor, and unused unless this very order left a partial record.
+    function _checkNonce(Batch memory b, OrderCtx memory o, Order calldata order) private view {
+        uint64 floor = b.accounts[o.accountIdx].nonceFloor;
+        if (order.nonce < floor) revert IPositionManager.OrderBelowNonceFloor(b.fillIndex, o.index, order.nonce, floor);
+        if (Ledger.state().nonceBitmap[order.account][order.nonce >> 8] & (1 << (order.nonce & 255)) != 0) {
+            uint256 filled = Ledger.state().partialFills[o.hash];
+            if (filled == 0) revert IPositionManager.OrderDead(b.fillIndex, o.index, o.hash);
+            o.partialBefore = true;
+            o.filledBeforeWad = filled;
+            o.filledWad = filled;
+        }
+    }
+
+    /// @dev The signer must be the account, an unexpired agent of it, or (for contracts) pass ERC-1271.
+    function _verifySignature(
+        Batch memory b,
+        address account,
+        bytes32 digest,
+        bytes calldata signature,
+        uint256 orderIndex
+    ) private view {
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (err == ECDSA.RecoverError.NoError) {
+            if (signer == account || Ledger.state().agentExpiry[account][signer] >= block.timestamp) return;
+        }
+        if (account.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(account, digest, signature)) {
+            return;
+        }
+        revert IPositionManager.OrderInvalidSignature(b.fillIndex, orderIndex, signer);
+    }
+
+    /// @dev Index of the market's context, loaded (parameters, fresh prices, OI, funding) on first use.
+    function _market(Batch memory b, uint32 marketId, uint256 orderIndex) private returns (uint256 idx) {
+        uint256 key = _tkey(b.batchId, NS_MARKET, marketId);
+        idx = _tload(key);
+        if (idx != 0) return idx - 1;
+        if (marketId > Ledger.MAX_MARKET_ID || marketId == 0) revert IPositionManager.OrderMarketIdTooLarge(b.fillIndex, orderIndex, marketId);
+        MarketStatus status = b.deps.registry.marketStatus(marketId);
+        if (status != MarketStatus.Active && status != MarketStatus.Resolving) {
+            revert IPositionManager.OrderMarketNotTrading(b.fillIndex, orderIndex, marketId, status);
+        }
+        idx = b.marketCount++;
+        b.markets[idx] = Ledger.loadMarket(b.deps, marketId);
+        _tstore(key, idx + 1);
+    }
+
+    /// @dev A market's context for margin checks of positions the batch did not touch (any listed status).
+    function _marginMarket(Batch memory b, uint32 marketId) private returns (Ledger.MarketCtx memory) {
+        uint256 key = _tkey(b.batchId, NS_MARKET, marketId);
+        uint256 idx = _tload(key);
+        if (idx != 0) return b.markets[idx - 1];
+        idx = b.marketCount++;
+        b.markets[idx] = Ledger.loadMarket(b.deps, marketId);
+        _tstore(key, idx + 1);
+        return b.markets[idx];
+    }
+
+    /// @dev Index of the account's context, loaded on first use.
+    function _account(Batch memory b, address account) private returns (uint256 idx) {
+        uint256 key = _tkey(b.batchId, NS_ACCOUNT, uint160(account));
+        idx = _tload(key);
+        if (idx != 0) return idx - 1;
+        Ledger.AccountSlot memory s = Ledger.state().accounts[account];
+        idx = b.accountCount++;
+        b.accounts[idx] = AccountCtx(account, 0, 0, s.nonceFloor, s.openMarkets, s.openMarkets, false);
+        _tstore(key, idx + 1);
+    }
+
+    /// @dev Index of the (account, market) position's context, loaded on first use with its funding settled.
+    function _position(Batch memory b, uint256 accountIdx, uint256 marketIdx) private returns (uint256 idx) {
+        AccountCtx memory a = b.accounts[accountIdx];
+        Ledger.MarketCtx memory m = b.markets[marketIdx];
+        uint256 key = _tkey(b.batchId, NS_POSITION, (uint256(uint160(a.account)) << 32) | m.marketId);
+        idx = _tload(key);
+        if (idx != 0) return idx - 1;
+        Ledger.PositionSlot memory s = Ledger.state().positions[a.account][m.marketId];
+        int256 owed = Ledger.pendingFunding(m, s);
+        idx = b.positionCount++;
+        b.positions[idx] = PositionCtx(
+            accountIdx,
+            marketIdx,
+            s.sizeWad,
+            s.openNotionalWad,
+            owed,
+            s.sizeWad,
+            s.openNotionalWad,
+            s.fundingEpoch != (s.sizeWad == 0 ? 0 : m.fundingEpoch)
+        );
+        a.deltaWad -= owed;
+        b.clearingDeltaWad += owed;
+        _tstore(key, idx + 1);
+    }
+
+    /// @dev Completely filled and IOC orders die (nonce bit); partly filled ones keep a record beside the bit.
+    function _writeOrders(Batch memory b, Order[] calldata orders) private {
+        for (uint256 i; i < orders.length; ++i) {
+            OrderCtx memory o = b.orders[i];
+            if (!o.loaded) continue;
+            Order calldata order = orders[i];
+            bool dead = o.filledWad == order.size || order.flags & OrderLib.FLAG_IOC != 0;
+            if (dead) {
+                if (o.partialBefore) delete Ledger.state().partialFills[o.hash];
+                else Ledger.state().nonceBitmap[order.account][order.nonce >> 8] |= 1 << (order.nonce & 255);
+            } else if (o.filledWad != o.filledBeforeWad) {
+                if (!o.partialBefore) Ledger.state().nonceBitmap[order.account][order.nonce >> 8] |= 1 << (order.nonce & 255);
+                Ledger.state().partialFills[o.hash] = o.filledWad;
+            }
+        }
+    }
+
+    /// @dev Writes each touched position once and keeps every account's open-market bitmap in step.
+    function _writePositions(Batch memory b) private {
+        for (uint256 i; i < b.positionCount; ++i) {
+            PositionCtx memory p = b.positions[i];
+            AccountCtx memory a = b.accounts[p.accountIdx];
+            Ledger.MarketCtx memory m = b.markets[p.marketIdx];
+            if (p.sizeWad != p.sizeBeforeWad || p.openNotionalWad != p.openNotionalBeforeWad || p.funded) {
+                Ledger.state().positions[a.account][m.marketId] = Ledger.PositionSlot(
+                    p.sizeWad.toInt96(),
+                    p.openNotionalWad.toInt128(),
+                    p.sizeWad == 0 ? 0 : m.fundingEpoch
+                );
+            }
+            uint256 bit = 1 << m.marketId;
+            a.openMarkets = p.sizeWad == 0 ? a.openMarkets & ~bit : a.openMarkets | bit;
+            bool grew = p.sizeWad != 0 &&
+                ((p.sizeWad > 0) != (p.sizeBeforeWad > 0) ||
+                    SignedMath.abs(p.sizeWad) > SignedMath.abs(p.sizeBeforeWad));
+            if (grew) a.exposureGrew = true;
+        }
+        for (uint256 i; i < b.accountCount; ++i) {
+            AccountCtx memory a = b.accounts[i];
+            if (a.openMarkets != a.openMarketsBefore) Ledger.state().accounts[a.account].openMarkets = uint192(a.openMarkets);
+        }
+    }
+
+    /// @dev Stores each market's new OI; a market whose OI grew must stay within its cap.
+    function _writeMarkets(Batch memory b) private {
+        for (uint256 i; i < b.marketCount; ++i) {
+            Ledger.MarketCtx memory m = b.markets[i];
+            if (m.openInterestWad == m.openInterestBeforeWad) continue;
+            uint256 cap = m.params.margin.maxOpenInterestWad;
+            if (m.openInterestWad > m.openInterestBeforeWad && m.openInterestWad > cap) {
+                revert IPositionManager.BatchOpenInterestCap(m.marketId, m.openInterestWad, cap);
+            }
+            Ledger.state().markets[m.marketId].openInterestWad = m.openInterestWad.toUint128();
+        }
+    }
+
+    /// @dev One zero-sum vault call for the whole batch: traders, then fee recipient, insurance fund and clearing.
+    function _settleBalances(Batch memory b) private returns (int256[] memory) {
+        uint256 n = b.accountCount;
+        address[] memory accounts = new address[](n + 3);
+        int256[] memory deltas = new int256[](n + 3);
+        for (uint256 i; i < n; ++i) {
+            accounts[i] = b.accounts[i].account;
+            deltas[i] = b.accounts[i].deltaWad;
+        }
+        (accounts[n], deltas[n]) = (Ledger.state().feeRecipient, b.feeRecipientDeltaWad);
+        (accounts[n + 1], deltas[n + 1]) = (Ledger.state().insuranceFund, b.insuranceDeltaWad);
+        (accounts[n + 2], deltas[n + 2]) = (address(this), b.clearingDeltaWad);
+        return b.deps.vault.settleBalances(accounts, deltas);
+    }
+
+    /// @dev DESIGN §5: an account whose exposure grew ends with equity ≥ initial margin; any other ends with equity
+    ///      (pending withdrawal included) ≥ maintenance, or a margin ratio no worse than before the batch.
+    function _checkMargins(Batch memory b, int256[] memory balances) private {
+        for (uint256 i; i < b.accountCount; ++i) {
+            AccountCtx memory a = b.accounts[i];
+            (int256 valueAfter, int256 valueBefore, uint256 imAfter, uint256 mmAfter, uint256 mmBefore) = _batchMargin(
+                b,
+                a
+            );
+            int256 equity = balances[i] + valueAfter;
+            if (a.exposureGrew) {
+                if (equity < int256(imAfter)) revert IPositionManager.BatchMarginInsufficient(a.lastFillIndex, a.account, equity, imAfter);
+                continue;
+            }
+            if (equity >= int256(mmAfter)) continue;
+            int256 pending = int256(Ledger.pendingWithdrawalWad(b.deps, a.account));
+            equity += pending;
+            if (equity >= int256(mmAfter)) continue;
+            int256 equityBefore = balances[i] - a.deltaWad + pending + valueBefore;
+            // equity / mmAfter ≥ equityBefore / mmBefore, cross-multiplied (both requirements ≥ 0).
+            if (equity * int256(mmBefore) < equityBefore * int256(mmAfter)) {
+                revert IPositionManager.BatchMarginInsufficient(a.lastFillIndex, a.account, equity, mmAfter);
+            }
+        }
+    }
+
+    /// @dev Σ over the account's positions (before and after the batch) of value = unrealized PnL − pending funding,
+    ///      and the requirements. Touched positions come from the batch, the others from storage.
+    function _batchMargin(
+        Batch memory b,
+        AccountCtx memory a
+    ) private returns (int256 valueAfter, int256 valueBefore, uint256 imAfter, uint256 mmAfter, uint256 mmBefore) {
+        uint256 markets = a.openMarkets | a.openMarketsBefore;
+        while (markets != 0) {
+            uint32 marketId = Ledger.lowestMarket(markets);
+            markets &= markets - 1;
+            Ledger.MarketCtx memory m = _marginMarket(b, marketId);
+            uint256 key = _tkey(b.batchId, NS_POSITION, (uint256(uint160(a.account)) << 32) | marketId);
+            uint256 idx = _tload(key);
+            if (idx == 0) {
+                Ledger.PositionSlot memory s = Ledger.state().positions[a.account][marketId];
+                (int256 value, uint256 im, uint256 mm) = Ledger.positionMargin(m, s.sizeWad, s.openNotionalWad, Ledger.pendingFunding(m, s));
+                valueAfter += value;
+                valueBefore += value;
+                imAfter += im;
+                mmAfter += mm;
+                mmBefore += mm;
+            } else {
+                PositionCtx memory p = b.positions[idx - 1];
+                (int256 value, uint256 im, uint256 mm) = Ledger.positionMargin(m, p.sizeWad, p.openNotionalWad, 0);
+                valueAfter += value;
+                imAfter += im;
+                mmAfter += mm;
+                (value, , mm) = Ledger.positionMargin(m, p.sizeBeforeWad, p.openNotionalBeforeWad, p.fundingOwedWad);
+                valueBefore += value;
+                mmBefore += mm;
+            }
+        }
+    }
+
+    /// @dev A transient-storage key for a batch-local index; the batch id in the key makes stale entries of an
+    ///      earlier batch in the same transaction unreachable, so nothing needs clearing.
+    function _tkey(uint64 batchId, uint256 ns, uint256 id) private pure returns (uint256 key) {
+        assembly ("memory-safe") {
+            mstore(0x00, or(shl(64, ns), batchId))
+            mstore(0x20, id)
+            key := keccak256(0x00, 0x40)
+        }
+    }
+
+    function _tload(uint256 key) private view returns (uint256 value) {
+        assembly ("memory-safe") {
+            value := tload(key)
+        }
+    }
+
+    function _tstore(uint256 key, uint256 value) private {
+        assembly ("memory-safe") {
+            tstore(key, value)
+        }
+    }
+
+    /// @dev Arrays of struct pointers, allocated without building a default struct per element (elements are
+    ///      assigned before they are read: every read index is below the matching count).
+    function _marketArray(uint256 n) private pure returns (Ledger.MarketCtx[] memory arr) {
+        uint256 ptr = _pointerArray(n);
+        assembly ("memory-safe") {
+            arr := ptr
+        }
+    }
+
+    function _accountArray(uint256 n) private pure returns (AccountCtx[] memory arr) {
+        uint256 ptr = _pointerArray(n);
+        assembly ("memory-safe") {
+            arr := ptr
+        }
+    }
+
+    function _positionArray(uint256 n) private pure returns (PositionCtx[] memory arr) {
+        uint256 ptr = _pointerArray(n);
+        assembly ("memory-safe") {
+            arr := ptr
+        }
+    }
+
+    function _pointerArray(uint256 n) private pure returns (uint256 ptr) {
+        assembly ("memory-safe") {
+            ptr := mload(0x40)
+            mstore(ptr, n)
+            mstore(0x40, add(ptr, shl(5, add(n, 1))))
+        }
+    }
+}
