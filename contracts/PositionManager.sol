@@ -288,6 +288,37 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
     }
 
     /// @inheritdoc IPositionManager
+    function accountHealth(address account) external view returns (AccountHealth memory h) {
+        AccountMargin memory am = _accountMargin(account);
+        h.equityWad = am.equityWad + int256(am.pendingWithdrawalWad);
+        h.maintenanceMarginWad = am.maintenanceMarginWad;
+        h.liquidatable = h.equityWad < int256(am.maintenanceMarginWad);
+        if (am.maintenanceMarginWad != 0) {
+            h.marginRatioWad = h.equityWad <= 0
+                ? type(uint256).max
+                : Math.mulDiv(am.maintenanceMarginWad, WAD, uint256(h.equityWad));
+        }
+    }
+
+    /// @inheritdoc IPositionManager
+    function liquidationPrice(address account, uint32 marketId) external view returns (uint256) {
+        Ledger.PositionSlot memory s = _ledger().positions[account][marketId];
+        if (s.sizeWad == 0) return 0;
+        AccountMargin memory am = _accountMargin(account);
+        Ledger.MarketCtx memory m = Ledger.loadMarket(_deps(), marketId);
+        (, , uint256 ownMaintenance) = Ledger.positionMargin(m, s.sizeWad, s.openNotionalWad, 0);
+        uint256 mmf = PositionMath.tierFor(m.params.tiers, PositionMath.notional(s.sizeWad, m.markWad)).mmfWad;
+        return
+            PositionMath.liquidationPrice(
+                s.sizeWad,
+                m.markWad,
+                am.equityWad + int256(am.pendingWithdrawalWad),
+                am.maintenanceMarginWad - ownMaintenance,
+                mmf
+            );
+    }
+
+    /// @inheritdoc IPositionManager
     function feeRecipient() external view returns (address) {
         Ledger.State storage $ = _ledger();
         return $.feeRecipient;

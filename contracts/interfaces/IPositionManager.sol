@@ -64,6 +64,17 @@ struct AccountMargin {
     uint256 maintenanceMarginWad;
 }
 
+/// @notice An account's distance from liquidation (DESIGN §8), in USD wad.
+struct AccountHealth {
+    /// Equity including any pending withdrawal (the maintenance basis, DESIGN §3).
+    int256 equityWad;
+    uint256 maintenanceMarginWad;
+    /// maintenance / equity (wad): liquidatable at 1e18 or more; type(uint256).max when equity ≤ 0 with positions.
+    uint256 marginRatioWad;
+    /// equity < maintenance.
+    bool liquidatable;
+}
+
 /// @notice Where an order stands on chain.
 enum OrderState {
     /// Never filled; fillable until its expiry.
@@ -287,6 +298,15 @@ interface IPositionManager {
     /// @notice `account`'s equity and margin requirements at the on-chain marks (DESIGN §6).
     /// @dev Reverts `OracleStale` if a market the account holds has a stale price.
     function accountMargin(address account) external view returns (AccountMargin memory);
+
+    /// @notice `account`'s equity against maintenance margin at the on-chain marks.
+    function accountHealth(address account) external view returns (AccountHealth memory);
+
+    /// @notice The mark of `marketId` at which `account` reaches maintenance margin, other marks held still: a long
+    ///         is liquidated at or below it, a short at or above it (0 = no position or no such price).
+    /// @dev Uses the position's current maintenance tier and ignores the BOUNDED worst-case cap (see
+    ///      {PositionMath-liquidationPrice}).
+    function liquidationPrice(address account, uint32 marketId) external view returns (uint256 priceWad);
 
     /// @notice The fee recipient's vault account.
     function feeRecipient() external view returns (address);

@@ -149,6 +149,34 @@ library PositionMath {
         }
     }
 
+    /// @notice The mark of one market at which an account reaches maintenance, other marks held still (DESIGN §8).
+    /// @dev Solves `equity + size · (p − mark) = mmOther + |size| · p · mmf` for p, with the position's current
+    ///      maintenance fraction (its tier at the current notional) and without the BOUNDED worst-case cap. A long is
+    ///      liquidated at or below the result, a short at or above it; 0 when no positive price qualifies. Rounded
+    ///      toward the current mark (the warning comes early).
+    /// @param sizeWad The position's size (nonzero).
+    /// @param markWad The market's current mark.
+    /// @param equityWad The account's equity including any pending withdrawal (the maintenance basis).
+    /// @param otherMaintenanceWad Maintenance margin of the account's other positions.
+    /// @param mmfWad The position's maintenance fraction.
+    function liquidationPrice(
+        int256 sizeWad,
+        uint256 markWad,
+        int256 equityWad,
+        uint256 otherMaintenanceWad,
+        uint256 mmfWad
+    ) internal pure returns (uint256) {
+        uint256 absSize = SignedMath.abs(sizeWad);
+        // Cash the account could lose before maintenance, were this position's own requirement zero.
+        int256 numerator = int256(otherMaintenanceWad) - equityWad + mulWadDown(sizeWad, markWad);
+        if (sizeWad > 0) {
+            if (numerator <= 0) return 0;
+            return Math.mulDiv(uint256(numerator), WAD, Math.mulDiv(absSize, WAD - mmfWad, WAD), Math.Rounding.Ceil);
+        }
+        if (numerator >= 0) return 0;
+        return Math.mulDiv(uint256(-numerator), WAD, Math.mulDiv(absSize, WAD + mmfWad, WAD, Math.Rounding.Ceil));
+    }
+
     /// @notice Whether a price is within `maxDeviationWad` of `markWad`: relative for ASSET, absolute for BOUNDED.
     /// @return within Whether it is.
     /// @return maxDeltaWad The largest distance allowed (rounded down).
