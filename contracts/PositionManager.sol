@@ -86,15 +86,15 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
         if (last != 0 && block.timestamp / params.fundingIntervalSec <= last / params.fundingIntervalSec) {
             revert FundingTooEarly(marketId, last, params.fundingIntervalSec);
         }
-        uint256 referenceWad = _registry.marketInfo(marketId).kind == MarketKind.Bounded
-            ? WAD
-            : _oracle.indexPrice(marketId);
+        uint256 referenceWad =
+            _registry.marketInfo(marketId).kind == MarketKind.Bounded ? WAD : _oracle.indexPrice(marketId);
         uint256 maxAbsWad = Math.mulDiv(
             uint256(params.fundingCapWad) * params.fundingIntervalSec,
             referenceWad,
             1 hours * WAD
         );
-        if (SignedMath.abs(fundingPerUnitWad) > maxAbsWad) revert FundingAboveCap(marketId, fundingPerUnitWad, maxAbsWad);
+        if (SignedMath.abs(fundingPerUnitWad) > maxAbsWad)
+            revert FundingAboveCap(marketId, fundingPerUnitWad, maxAbsWad);
 
         uint32 epoch = s.fundingEpoch;
         int256 cumulative = (epoch == 0 ? int256(0) : $.cumulativeFunding[marketId][epoch]) + fundingPerUnitWad;
@@ -258,7 +258,13 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
     function marketState(uint32 marketId) external view returns (MarketState memory) {
         Ledger.State storage $ = _ledger();
         Ledger.MarketSlot memory s = $.markets[marketId];
-        return MarketState(s.openInterestWad, $.cumulativeFunding[marketId][s.fundingEpoch], s.fundingEpoch, s.lastFundingAt);
+        return
+            MarketState(
+                s.openInterestWad,
+                $.cumulativeFunding[marketId][s.fundingEpoch],
+                s.fundingEpoch,
+                s.lastFundingAt
+            );
     }
 
     /// @inheritdoc IPositionManager
@@ -294,9 +300,8 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
         h.maintenanceMarginWad = am.maintenanceMarginWad;
         h.liquidatable = h.equityWad < int256(am.maintenanceMarginWad);
         if (am.maintenanceMarginWad != 0) {
-            h.marginRatioWad = h.equityWad <= 0
-                ? type(uint256).max
-                : Math.mulDiv(am.maintenanceMarginWad, WAD, uint256(h.equityWad));
+            h.marginRatioWad =
+                h.equityWad <= 0 ? type(uint256).max : Math.mulDiv(am.maintenanceMarginWad, WAD, uint256(h.equityWad));
         }
     }
 

@@ -28,6 +28,7 @@ library BatchSettlement {
     uint256 private constant NS_ACCOUNT = 2;
     uint256 private constant NS_POSITION = 3;
     uint256 private constant NS_MARKET = 4;
+    uint256 private constant NS_NONCE = 5;
 
     struct AccountCtx {
         address account;
@@ -109,8 +110,9 @@ library BatchSettlement {
         }
 
         _writeOrders(b, orders);
-        _writePositions(b);
+        // OI caps first: a fill too large for any market is named by the cap, before positions narrow to int96.
         _writeMarkets(b);
+        _writePositions(b);
         int256[] memory balances = _settleBalances(b);
         _checkMargins(b, balances);
         emit IPositionManager.BatchSettled(batchId, fills.length, b.accountCount);
@@ -178,16 +180,30 @@ library BatchSettlement {
             OrderLib.isBuy(maker.flags) == OrderLib.isBuy(taker.flags) ||
             maker.account == taker.account
         ) revert IPositionManager.FillIncompatibleOrders(b.fillIndex);
-        if (maker.flags & OrderLib.FLAG_IOC != 0) revert IPositionManager.FillRoleNotAllowed(b.fillIndex, makerIndex, maker.flags);
-        if (taker.flags & OrderLib.FLAG_POST_ONLY != 0) revert IPositionManager.FillRoleNotAllowed(b.fillIndex, takerIndex, taker.flags);
+        if (!OrderLib.flagsValid(maker.flags)) {
+            revert IPositionManager.OrderInvalidFlags(b.fillIndex, makerIndex, maker.flags);
+        }
+        if (!OrderLib.flagsValid(taker.flags)) {
+            revert IPositionManager.OrderInvalidFlags(b.fillIndex, takerIndex, taker.flags);
+        }
+        if (maker.flags & OrderLib.FLAG_IOC != 0)
+            revert IPositionManager.FillRoleNotAllowed(b.fillIndex, makerIndex, maker.flags);
+        if (taker.flags & OrderLib.FLAG_POST_ONLY != 0)
+            revert IPositionManager.FillRoleNotAllowed(b.fillIndex, takerIndex, taker.flags);
         mo = _order(b, maker, signatures[makerIndex], makerIndex);
         to = _order(b, taker, signatures[takerIndex], takerIndex);
     }
 
     /// @dev Lot, tick, price bounds and the band around the mark.
-    function _checkFillTerms(Batch memory b, Ledger.MarketCtx memory m, uint256 sizeWad, uint256 priceWad) private pure {
+    function _checkFillTerms(
+        Batch memory b,
+        Ledger.MarketCtx memory m,
+        uint256 sizeWad,
+        uint256 priceWad
+    ) private pure {
         TradingParams memory t = m.params.trading;
-        if (sizeWad == 0 || sizeWad % t.lotSizeWad != 0) revert IPositionManager.FillSizeInvalid(b.fillIndex, sizeWad, t.lotSizeWad);
+        if (sizeWad == 0 || sizeWad % t.lotSizeWad != 0)
+            revert IPositionManager.FillSizeInvalid(b.fillIndex, sizeWad, t.lotSizeWad);
         if (priceWad % t.tickSizeWad != 0 || priceWad < t.minPriceWad || priceWad > t.maxPriceWad) {
             revert IPositionManager.FillPriceInvalid(b.fillIndex, priceWad);
         }
@@ -212,7 +228,13 @@ library BatchSettlement {
 
     /// @dev Moves the order's position by the fill at `priceWad`: realized PnL through the clearing account, OI, and
     ///      the reduce-only rule (also every order's rule while the market is Resolving).
-    function _trade(Batch memory b, Ledger.MarketCtx memory m, OrderCtx memory o, uint256 sizeWad, uint256 priceWad) private pure {
+    function _trade(
+        Batch memory b,
+        Ledger.MarketCtx memory m,
+        OrderCtx memory o,
+        uint256 sizeWad,
+        uint256 priceWad
+    ) private pure {
         PositionCtx memory p = b.positions[o.positionIdx];
         int256 before = p.sizeWad;
         int256 deltaWad = OrderLib.isBuy(o.flags) ? int256(sizeWad) : -int256(sizeWad);
@@ -223,9 +245,10 @@ library BatchSettlement {
             priceWad
         );
         if (o.flags & OrderLib.FLAG_REDUCE_ONLY != 0 || m.params.status == MarketStatus.Resolving) {
-            bool reduces = before != 0 &&
-                (after_ == 0 || (after_ > 0) == (before > 0)) &&
-                SignedMath.abs(after_) < SignedMath.abs(before);
+            bool reduces =
+                before != 0 &&
+                    (after_ == 0 || (after_ > 0) == (before > 0)) &&
+                    SignedMath.abs(after_) < SignedMath.abs(before);
             if (!reduces) revert IPositionManager.FillIncreasesPosition(b.fillIndex, o.index, before, after_);
         }
         p.sizeWad = after_;
@@ -256,7 +279,6 @@ library BatchSettlement {
         o.sizeWad = order.size;
         o.limitPriceWad = order.price;
 
-        if (!OrderLib.flagsValid(order.flags)) revert IPositionManager.OrderInvalidFlags(b.fillIndex, orderIndex, order.flags);
         if (order.expiry != 0 && order.expiry < block.timestamp) {
             revert IPositionManager.OrderExpired(b.fillIndex, orderIndex, order.expiry, block.timestamp);
         }
@@ -277,10 +299,14 @@ library BatchSettlement {
     }
 
     /// @dev The nonce is at or above the account's floor, and unused unless this very order left a partial record.
-    function _checkNonce(Batch memory b, OrderCtx memory o, Order calldata order) private view {
+    function _checkNonce(Batch memory b, OrderCtx memory o, Order calldata order) private {
         uint64 floor = b.accounts[o.accountIdx].nonceFloor;
         if (order.nonce < floor) revert IPositionManager.OrderBelowNonceFloor(b.fillIndex, o.index, order.nonce, floor);
-        if (Ledger.state().nonceBitmap[order.account][order.nonce >> 8] & (1 << (order.nonce & 255)) != 0) {
+        // A nonce is single-use within the batch too: a second order of the account with the same nonce is dead.
+        uint256 nonceKey = _tkey(b.batchId, NS_NONCE, (uint256(uint160(order.account)) << 64) | order.nonce);
+        if (_tload(nonceKey) != 0) revert IPositionManager.OrderDead(b.fillIndex, o.index, o.hash);
+        _tstore(nonceKey, 1);
+        if (Ledger.nonceUsed(order.account, order.nonce)) {
             uint256 filled = Ledger.state().partialFills[o.hash];
             if (filled == 0) revert IPositionManager.OrderDead(b.fillIndex, o.index, o.hash);
             o.partialBefore = true;
@@ -301,7 +327,9 @@ library BatchSettlement {
         if (err == ECDSA.RecoverError.NoError) {
             if (signer == account || Ledger.state().agentExpiry[account][signer] >= block.timestamp) return;
         }
-        if (account.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(account, digest, signature)) {
+        if (
+            account.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(account, digest, signature)
+        ) {
             return;
         }
         revert IPositionManager.OrderInvalidSignature(b.fillIndex, orderIndex, signer);
@@ -312,7 +340,8 @@ library BatchSettlement {
         uint256 key = _tkey(b.batchId, NS_MARKET, marketId);
         idx = _tload(key);
         if (idx != 0) return idx - 1;
-        if (marketId > Ledger.MAX_MARKET_ID || marketId == 0) revert IPositionManager.OrderMarketIdTooLarge(b.fillIndex, orderIndex, marketId);
+        if (marketId > Ledger.MAX_MARKET_ID || marketId == 0)
+            revert IPositionManager.OrderMarketIdTooLarge(b.fillIndex, orderIndex, marketId);
         MarketStatus status = b.deps.registry.marketStatus(marketId);
         if (status != MarketStatus.Active && status != MarketStatus.Resolving) {
             revert IPositionManager.OrderMarketNotTrading(b.fillIndex, orderIndex, marketId, status);
@@ -378,9 +407,9 @@ library BatchSettlement {
             bool dead = o.filledWad == order.size || order.flags & OrderLib.FLAG_IOC != 0;
             if (dead) {
                 if (o.partialBefore) delete Ledger.state().partialFills[o.hash];
-                else Ledger.state().nonceBitmap[order.account][order.nonce >> 8] |= 1 << (order.nonce & 255);
+                else Ledger.useNonce(order.account, order.nonce);
             } else if (o.filledWad != o.filledBeforeWad) {
-                if (!o.partialBefore) Ledger.state().nonceBitmap[order.account][order.nonce >> 8] |= 1 << (order.nonce & 255);
+                if (!o.partialBefore) Ledger.useNonce(order.account, order.nonce);
                 Ledger.state().partialFills[o.hash] = o.filledWad;
             }
         }
@@ -401,14 +430,16 @@ library BatchSettlement {
             }
             uint256 bit = 1 << m.marketId;
             a.openMarkets = p.sizeWad == 0 ? a.openMarkets & ~bit : a.openMarkets | bit;
-            bool grew = p.sizeWad != 0 &&
-                ((p.sizeWad > 0) != (p.sizeBeforeWad > 0) ||
-                    SignedMath.abs(p.sizeWad) > SignedMath.abs(p.sizeBeforeWad));
+            bool grew =
+                p.sizeWad != 0 &&
+                    ((p.sizeWad > 0) != (p.sizeBeforeWad > 0) ||
+                        SignedMath.abs(p.sizeWad) > SignedMath.abs(p.sizeBeforeWad));
             if (grew) a.exposureGrew = true;
         }
         for (uint256 i; i < b.accountCount; ++i) {
             AccountCtx memory a = b.accounts[i];
-            if (a.openMarkets != a.openMarketsBefore) Ledger.state().accounts[a.account].openMarkets = uint192(a.openMarkets);
+            if (a.openMarkets != a.openMarketsBefore)
+                Ledger.state().accounts[a.account].openMarkets = uint192(a.openMarkets);
         }
     }
 
@@ -445,58 +476,57 @@ library BatchSettlement {
     function _checkMargins(Batch memory b, int256[] memory balances) private {
         for (uint256 i; i < b.accountCount; ++i) {
             AccountCtx memory a = b.accounts[i];
-            (int256 valueAfter, int256 valueBefore, uint256 imAfter, uint256 mmAfter, uint256 mmBefore) = _batchMargin(
-                b,
-                a
-            );
-            int256 equity = balances[i] + valueAfter;
+            (int256 value, uint256 initialWad, uint256 maintenanceWad) = _accountMargin(b, a, false);
+            int256 equity = balances[i] + value;
             if (a.exposureGrew) {
-                if (equity < int256(imAfter)) revert IPositionManager.BatchMarginInsufficient(a.lastFillIndex, a.account, equity, imAfter);
+                if (equity < int256(initialWad)) {
+                    revert IPositionManager.BatchMarginInsufficient(a.lastFillIndex, a.account, equity, initialWad);
+                }
                 continue;
             }
-            if (equity >= int256(mmAfter)) continue;
+            if (equity >= int256(maintenanceWad)) continue;
             int256 pending = int256(Ledger.pendingWithdrawalWad(b.deps, a.account));
             equity += pending;
-            if (equity >= int256(mmAfter)) continue;
+            if (equity >= int256(maintenanceWad)) continue;
+            // Below maintenance: the margin ratio must not have worsened. equity / mm ≥ equityBefore / mmBefore,
+            // cross-multiplied (both requirements ≥ 0); the batch's balance delta is undone for "before".
+            (int256 valueBefore, , uint256 maintenanceBeforeWad) = _accountMargin(b, a, true);
             int256 equityBefore = balances[i] - a.deltaWad + pending + valueBefore;
-            // equity / mmAfter ≥ equityBefore / mmBefore, cross-multiplied (both requirements ≥ 0).
-            if (equity * int256(mmBefore) < equityBefore * int256(mmAfter)) {
-                revert IPositionManager.BatchMarginInsufficient(a.lastFillIndex, a.account, equity, mmAfter);
+            if (equity * int256(maintenanceBeforeWad) < equityBefore * int256(maintenanceWad)) {
+                revert IPositionManager.BatchMarginInsufficient(a.lastFillIndex, a.account, equity, maintenanceWad);
             }
         }
     }
 
-    /// @dev Σ over the account's positions (before and after the batch) of value = unrealized PnL − pending funding,
-    ///      and the requirements. Touched positions come from the batch, the others from storage.
-    function _batchMargin(
+    /// @dev Σ over the account's positions, after the batch or (`before`) as it started, of value = unrealized PnL −
+    ///      pending funding, and the requirements. Touched positions come from the batch, the others from storage.
+    function _accountMargin(
         Batch memory b,
-        AccountCtx memory a
-    ) private returns (int256 valueAfter, int256 valueBefore, uint256 imAfter, uint256 mmAfter, uint256 mmBefore) {
+        AccountCtx memory a,
+        bool before
+    ) private returns (int256 value, uint256 initialWad, uint256 maintenanceWad) {
         uint256 markets = a.openMarkets | a.openMarketsBefore;
         while (markets != 0) {
             uint32 marketId = Ledger.lowestMarket(markets);
             markets &= markets - 1;
             Ledger.MarketCtx memory m = _marginMarket(b, marketId);
-            uint256 key = _tkey(b.batchId, NS_POSITION, (uint256(uint160(a.account)) << 32) | marketId);
-            uint256 idx = _tload(key);
+            uint256 idx = _tload(_tkey(b.batchId, NS_POSITION, (uint256(uint160(a.account)) << 32) | marketId));
+            int256 v;
+            uint256 im;
+            uint256 mm;
             if (idx == 0) {
                 Ledger.PositionSlot memory s = Ledger.state().positions[a.account][marketId];
-                (int256 value, uint256 im, uint256 mm) = Ledger.positionMargin(m, s.sizeWad, s.openNotionalWad, Ledger.pendingFunding(m, s));
-                valueAfter += value;
-                valueBefore += value;
-                imAfter += im;
-                mmAfter += mm;
-                mmBefore += mm;
+                (v, im, mm) = Ledger.positionMargin(m, s.sizeWad, s.openNotionalWad, Ledger.pendingFunding(m, s));
+            } else if (before) {
+                PositionCtx memory p = b.positions[idx - 1];
+                (v, im, mm) = Ledger.positionMargin(m, p.sizeBeforeWad, p.openNotionalBeforeWad, p.fundingOwedWad);
             } else {
                 PositionCtx memory p = b.positions[idx - 1];
-                (int256 value, uint256 im, uint256 mm) = Ledger.positionMargin(m, p.sizeWad, p.openNotionalWad, 0);
-                valueAfter += value;
-                imAfter += im;
-                mmAfter += mm;
-                (value, , mm) = Ledger.positionMargin(m, p.sizeBeforeWad, p.openNotionalBeforeWad, p.fundingOwedWad);
-                valueBefore += value;
-                mmBefore += mm;
+                (v, im, mm) = Ledger.positionMargin(m, p.sizeWad, p.openNotionalWad, 0);
             }
+            value += v;
+            initialWad += im;
+            maintenanceWad += mm;
         }
     }
 

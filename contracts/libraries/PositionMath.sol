@@ -78,7 +78,11 @@ library PositionMath {
     /// @notice Funding a position owes between two readings of the cumulative index (> 0 pays, < 0 receives).
     /// @dev `size · (cumulativeNow − cumulativeLast)`, rounded toward +∞: payers pay up, receivers receive down, so
     ///      funding paid ≥ funding received (DESIGN §13.4).
-    function fundingOwed(int256 sizeWad, int256 cumulativeLastWad, int256 cumulativeNowWad) internal pure returns (int256) {
+    function fundingOwed(
+        int256 sizeWad,
+        int256 cumulativeLastWad,
+        int256 cumulativeNowWad
+    ) internal pure returns (int256) {
         int256 diff = cumulativeNowWad - cumulativeLastWad;
         if (sizeWad == 0 || diff == 0) return 0;
         // size · diff = (−size) · |diff| when diff < 0, so one signed-by-unsigned product rounds the right way.
@@ -140,7 +144,12 @@ library PositionMath {
         if (sizeWad == 0) return (0, 0);
         uint256 notionalWad = notional(sizeWad, markWad);
         MarginTier memory tier = tierFor(tiers, notionalWad);
-        initialWad = Math.mulDiv(notionalWad, initialMarginFraction(tier, params, openInterestWad), WAD, Math.Rounding.Ceil);
+        initialWad = Math.mulDiv(
+            notionalWad,
+            initialMarginFraction(tier, params, openInterestWad),
+            WAD,
+            Math.Rounding.Ceil
+        );
         maintenanceWad = Math.mulDiv(notionalWad, tier.mmfWad, WAD, Math.Rounding.Ceil);
         if (kind == MarketKind.Bounded) {
             uint256 worstWad = sizeWad > 0 ? notionalWad : notional(sizeWad, WAD - Math.min(markWad, WAD));
