@@ -3,9 +3,9 @@ pragma solidity 0.8.30;
 
 import {MarketStatus} from "./MarketTypes.sol";
 
-/// @notice A signed order (DESIGN §4). The EIP-712 type is exactly
-///         `Order(address account,uint32 marketId,uint8 flags,uint64 nonce,uint64 expiry,uint128 size,uint128 price,uint128 triggerPrice)`
-///         under the domain `{name: "Keel", version: "1", chainId, verifyingContract: <PositionManager>}`.
+/// @notice A signed order (DESIGN §4). The EIP-712 type is exactly `Order(address account,uint32 marketId,uint8 flags,
+///         uint64 nonce,uint64 expiry,uint128 size,uint128 price,uint128 triggerPrice)` (one line, no spaces after
+///         commas) under the domain `{name: "Keel", version: "1", chainId, verifyingContract: <PositionManager>}`.
 struct Order {
     /// The account whose position and balance the order moves.
     address account;

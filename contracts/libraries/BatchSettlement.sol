@@ -533,6 +533,7 @@ library BatchSettlement {
     /// @dev A transient-storage key for a batch-local index; the batch id in the key makes stale entries of an
     ///      earlier batch in the same transaction unreachable, so nothing needs clearing.
     function _tkey(uint64 batchId, uint256 ns, uint256 id) private pure returns (uint256 key) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, or(shl(64, ns), batchId))
             mstore(0x20, id)
@@ -541,12 +542,14 @@ library BatchSettlement {
     }
 
     function _tload(uint256 key) private view returns (uint256 value) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             value := tload(key)
         }
     }
 
     function _tstore(uint256 key, uint256 value) private {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             tstore(key, value)
         }
@@ -556,6 +559,7 @@ library BatchSettlement {
     ///      assigned before they are read: every read index is below the matching count).
     function _marketArray(uint256 n) private pure returns (Ledger.MarketCtx[] memory arr) {
         uint256 ptr = _pointerArray(n);
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             arr := ptr
         }
@@ -563,6 +567,7 @@ library BatchSettlement {
 
     function _accountArray(uint256 n) private pure returns (AccountCtx[] memory arr) {
         uint256 ptr = _pointerArray(n);
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             arr := ptr
         }
@@ -570,12 +575,14 @@ library BatchSettlement {
 
     function _positionArray(uint256 n) private pure returns (PositionCtx[] memory arr) {
         uint256 ptr = _pointerArray(n);
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             arr := ptr
         }
     }
 
     function _pointerArray(uint256 n) private pure returns (uint256 ptr) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             ptr := mload(0x40)
             mstore(ptr, n)

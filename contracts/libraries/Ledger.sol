@@ -74,6 +74,7 @@ library Ledger {
     }
     /// @dev The PositionManager's storage.
     function state() internal pure returns (State storage $) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             $.slot := STATE_SLOT
         }

@@ -8,7 +8,8 @@ import {Order} from "../interfaces/IPositionManager.sol";
 library OrderLib {
     /// @dev keccak256 of the type string, exactly as wallets hash it.
     bytes32 internal constant ORDER_TYPEHASH = keccak256(
-        "Order(address account,uint32 marketId,uint8 flags,uint64 nonce,uint64 expiry,uint128 size,uint128 price,uint128 triggerPrice)"
+        "Order(address account,uint32 marketId,uint8 flags,uint64 nonce,uint64 expiry,"
+        "uint128 size,uint128 price,uint128 triggerPrice)"
     );
 
     uint8 internal constant FLAG_BUY = 1 << 0;

@@ -4,11 +4,14 @@ pragma solidity 0.8.30;
 import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 
 /// @title MockERC1271Wallet
 /// @notice Tests only: a contract account whose orders are valid when signed by its owner key (ERC-1271), and which
 ///         can approve the vault and deposit like any wallet.
 contract MockERC1271Wallet is IERC1271 {
+    error NotOwner(address caller);
+
     address public immutable owner;
 
     constructor(address owner_) {
@@ -22,18 +25,12 @@ contract MockERC1271Wallet is IERC1271 {
 
     /// @notice Forwards any call from the owner (approve the vault, deposit, cancel orders).
     function execute(address target, bytes calldata data) external returns (bytes memory) {
-        require(msg.sender == owner, "not owner");
-        (bool ok, bytes memory ret) = target.call(data);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(ret, 0x20), mload(ret))
-            }
-        }
-        return ret;
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        return Address.functionCall(target, data);
     }
 
     function approve(IERC20 token, address spender, uint256 amount) external {
-        require(msg.sender == owner, "not owner");
+        if (msg.sender != owner) revert NotOwner(msg.sender);
         token.approve(spender, amount);
     }
 }

@@ -53,7 +53,12 @@ contract PositionMathHarness {
         return PositionMath.liquidationPrice(size, mark, equity, otherMaintenance, mmf);
     }
 
-    function withinBand(MarketKind kind, uint256 price, uint256 mark, uint256 dev) external pure returns (bool, uint256) {
+    function withinBand(
+        MarketKind kind,
+        uint256 price,
+        uint256 mark,
+        uint256 dev
+    ) external pure returns (bool, uint256) {
         return PositionMath.withinBand(kind, price, mark, dev);
     }
 

@@ -8,7 +8,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { artifacts } from "hardhat";
 
-const INTERFACES = ["ICollateralVault", "IMarketRegistry", "IOracleRegistry", "IHyperCorePriceSource"];
+const INTERFACES = [
+  "ICollateralVault",
+  "IMarketRegistry",
+  "IOracleRegistry",
+  "IHyperCorePriceSource",
+  "IPositionManager",
+];
 
 function testSources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
