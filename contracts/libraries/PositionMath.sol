@@ -161,8 +161,8 @@ library PositionMath {
     /// @notice The mark of one market at which an account reaches maintenance, other marks held still (DESIGN §8).
     /// @dev Solves `equity + size · (p − mark) = mmOther + |size| · p · mmf` for p, with the position's current
     ///      maintenance fraction (its tier at the current notional) and without the BOUNDED worst-case cap. A long is
-    ///      liquidated at or below the result, a short at or above it; 0 when no positive price qualifies. Rounded
-    ///      toward the current mark (the warning comes early).
+    ///      liquidatable below the result, a short above it (at the result equity ≥ maintenance); 0 when no positive
+    ///      price qualifies. Rounded toward the current mark (the warning comes early).
     /// @param sizeWad The position's size (nonzero).
     /// @param markWad The market's current mark.
     /// @param equityWad The account's equity including any pending withdrawal (the maintenance basis).
