@@ -303,8 +303,8 @@ interface IPositionManager {
     function accountHealth(address account) external view returns (AccountHealth memory);
 
     /// @notice The mark of `marketId` at which `account` reaches maintenance margin, other marks held still: a long
-    ///         becomes liquidatable below it, a short above it; at the price itself equity is still ≥ maintenance (0 = no
-    ///         position or no such price).
+    ///         becomes liquidatable below it, a short above it; at the price itself equity is still ≥ maintenance
+    ///         (0 = no position or no such price).
     /// @dev Uses the position's current maintenance tier and ignores the BOUNDED worst-case cap (see
     ///      {PositionMath-liquidationPrice}).
     function liquidationPrice(address account, uint32 marketId) external view returns (uint256 priceWad);
