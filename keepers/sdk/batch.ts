@@ -42,7 +42,12 @@ export class BatchBuilder {
 
   /** The `settleBatch` arguments. */
   args(): SettleBatchArgs {
-    return { batchId: this.batchId, orders: [...this.orders], signatures: [...this.signatures], fills: [...this.fills] };
+    return {
+      batchId: this.batchId,
+      orders: [...this.orders],
+      signatures: [...this.signatures],
+      fills: [...this.fills],
+    };
   }
 
   /** The `settleBatch` calldata. */

@@ -53,7 +53,10 @@ export interface FlagOptions {
 
 /** Thrown for a flag combination the chain refuses (post-only with IOC, stop with take-profit, reserved bits). */
 export class InvalidOrderFlagsError extends Error {
-  constructor(readonly flags: number, reason: string) {
+  constructor(
+    readonly flags: number,
+    reason: string,
+  ) {
     super(`Invalid order flags 0x${flags.toString(16)}: ${reason}`);
     this.name = "InvalidOrderFlagsError";
   }
@@ -73,7 +76,8 @@ export function orderFlags(options: FlagOptions): number {
 
 /** Throws {@link InvalidOrderFlagsError} unless `flags` is a combination `settleBatch` accepts (OrderLib.flagsValid). */
 export function assertValidFlags(flags: number): void {
-  if (!Number.isInteger(flags) || flags < 0 || flags > 0x3f) throw new InvalidOrderFlagsError(flags, "reserved bits set");
+  if (!Number.isInteger(flags) || flags < 0 || flags > 0x3f)
+    throw new InvalidOrderFlagsError(flags, "reserved bits set");
   if (hasFlag(flags, OrderFlag.PostOnly) && hasFlag(flags, OrderFlag.ImmediateOrCancel)) {
     throw new InvalidOrderFlagsError(flags, "post-only and immediate-or-cancel exclude each other");
   }
