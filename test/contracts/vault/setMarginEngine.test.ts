@@ -6,19 +6,20 @@ import { installMockEngine, requestWithdrawal } from "./helpers";
 describe("CollateralVault.setMarginEngine", function () {
   useSolvencyInvariant();
 
-  it("starts with no margin engine", async function () {
-    const { vault } = await deployKeel();
-    expect(await vault.marginEngine()).to.equal(ethers.ZeroAddress);
+  it("is wired to the PositionManager by the deploy steps", async function () {
+    const { vault, pm } = await deployKeel();
+    expect(await vault.marginEngine()).to.equal(await pm.getAddress());
+    expect(await vault.hasRole(await vault.MARGIN_ENGINE_ROLE(), await pm.getAddress())).to.equal(true);
   });
 
   it("sets the engine and emits MarginEngineUpdated with the old and new engines", async function () {
-    const { vault, deployer } = await deployKeel();
+    const { vault, deployer, pm } = await deployKeel();
     const first = await ethers.deployContract("MockMarginEngine");
     const second = await ethers.deployContract("MockMarginEngine");
 
     await expect(vault.connect(deployer).setMarginEngine(await first.getAddress()))
       .to.emit(vault, "MarginEngineUpdated")
-      .withArgs(ethers.ZeroAddress, await first.getAddress());
+      .withArgs(await pm.getAddress(), await first.getAddress());
     await expect(vault.connect(deployer).setMarginEngine(await second.getAddress()))
       .to.emit(vault, "MarginEngineUpdated")
       .withArgs(await first.getAddress(), await second.getAddress());
