@@ -1,0 +1,8 @@
+/**
+ * Keel's typed SDK: signed orders (`orders`), `settleBatch` calls (`batch`), bigint mirrors of the on-chain position
+ * math (`math`) and the TypeChain (ethers v6) contract types and factories (`typechain`).
+ */
+export * from "./orders";
+export * from "./batch";
+export * from "./math";
+export * from "./typechain";
