@@ -35,6 +35,7 @@ import {
 import type { PositionMathHarness } from "../../keepers/sdk/typechain";
 import { deployKeel, usdc, type KeelFixture } from "../fixtures/keel";
 import { BTC_PRICE, BTC_USD, EVENT_PRICE, SENATE22_R, fundAll, setPrices, trade } from "../contracts/trading/helpers";
+import { prng } from "../fixtures/prng";
 
 const NUM_RUNS = 250;
 
@@ -606,18 +607,6 @@ describe("SDK math mirrors = PositionMath / OrderLib", function () {
 });
 
 /* ACCOUNT MARGIN AGAINST THE POSITION MANAGER */
-
-/** A tiny deterministic PRNG (mulberry32) so the trade sequence is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The mirror's inputs read from chain: every open position of `account` with its market's state. */
 async function positionsOf(f: KeelFixture, account: string): Promise<PositionMarginInput[]> {

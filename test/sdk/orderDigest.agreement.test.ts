@@ -32,6 +32,7 @@ import {
   settle,
   type FillSpec,
 } from "../contracts/trading/helpers";
+import { prng } from "../fixtures/prng";
 
 const UINT128_MAX = (1n << 128n) - 1n;
 const UINT64_MAX = (1n << 64n) - 1n;
@@ -219,18 +220,6 @@ describe("Order digest: PositionManager = SDK (ethers) = viem = eth-sig-util", f
 });
 
 /* SIGNATURES FROM EACH LIBRARY SETTLE */
-
-/** A deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LOT = 10n ** 14n; // 0.0001 BTC
 const TICK = 10n ** 17n; // 0.1 USD
