@@ -140,7 +140,7 @@ contract MarketRegistry is IMarketRegistry, AccessControl {
     }
 
     /// @inheritdoc IMarketRegistry
-    function riskParams(uint32 marketId) external view listed(marketId) returns (MarketRiskParams memory) {
+    function riskParams(uint32 marketId) external view returns (MarketRiskParams memory) {
         MarketInfo storage info = _info[marketId];
         return
             MarketRiskParams(

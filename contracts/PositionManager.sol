@@ -76,9 +76,9 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
     /// @inheritdoc IPositionManager
     function applyFunding(uint32 marketId, int256 fundingPerUnitWad) external onlyRole(FUNDING_ROLE) {
         Ledger.State storage $ = _ledger();
-        MarketStatus status = _registry.marketStatus(marketId);
-        if (status != MarketStatus.Active && status != MarketStatus.Resolving) {
-            revert FundingMarketNotTrading(marketId, status);
+        MarketRiskParams memory market = _registry.riskParams(marketId);
+        if (market.status != MarketStatus.Active && market.status != MarketStatus.Resolving) {
+            revert FundingMarketNotTrading(marketId, market.status);
         }
         FundingParams memory params = _registry.fundingParams(marketId);
         Ledger.MarketSlot storage s = $.markets[marketId];
@@ -86,8 +86,7 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
         if (last != 0 && block.timestamp / params.fundingIntervalSec <= last / params.fundingIntervalSec) {
             revert FundingTooEarly(marketId, last, params.fundingIntervalSec);
         }
-        uint256 referenceWad =
-            _registry.marketInfo(marketId).kind == MarketKind.Bounded ? WAD : _oracle.indexPrice(marketId);
+        uint256 referenceWad = market.kind == MarketKind.Bounded ? WAD : _oracle.indexPrice(marketId);
         uint256 maxAbsWad = Math.mulDiv(
             uint256(params.fundingCapWad) * params.fundingIntervalSec,
             referenceWad,
@@ -97,7 +96,7 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
             revert FundingAboveCap(marketId, fundingPerUnitWad, maxAbsWad);
 
         uint32 epoch = s.fundingEpoch;
-        int256 cumulative = (epoch == 0 ? int256(0) : $.cumulativeFunding[marketId][epoch]) + fundingPerUnitWad;
+        int256 cumulative = Ledger.cumulativeFundingAt(marketId, epoch) + fundingPerUnitWad;
         ++epoch;
         $.cumulativeFunding[marketId][epoch] = cumulative;
         s.fundingEpoch = epoch;
@@ -230,17 +229,16 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
     function position(address account, uint32 marketId) external view returns (PositionView memory v) {
         Ledger.State storage $ = _ledger();
         Ledger.PositionSlot memory s = $.positions[account][marketId];
+        uint32 epochNow = $.markets[marketId].fundingEpoch;
         v.sizeWad = s.sizeWad;
         v.openNotionalWad = s.openNotionalWad;
-        if (s.fundingEpoch != 0) v.lastCumulativeFundingWad = $.cumulativeFunding[marketId][s.fundingEpoch];
-        Ledger.MarketSlot memory ms = $.markets[marketId];
-        if (s.sizeWad != 0 && s.fundingEpoch != ms.fundingEpoch) {
-            v.pendingFundingWad = PositionMath.fundingOwed(
-                s.sizeWad,
-                v.lastCumulativeFundingWad,
-                $.cumulativeFunding[marketId][ms.fundingEpoch]
-            );
-        }
+        v.lastCumulativeFundingWad = Ledger.cumulativeFundingAt(marketId, s.fundingEpoch);
+        v.pendingFundingWad = Ledger.pendingFunding(
+            marketId,
+            epochNow,
+            Ledger.cumulativeFundingAt(marketId, epochNow),
+            s
+        );
     }
 
     /// @inheritdoc IPositionManager
@@ -261,7 +259,7 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
         return
             MarketState(
                 s.openInterestWad,
-                $.cumulativeFunding[marketId][s.fundingEpoch],
+                Ledger.cumulativeFundingAt(marketId, s.fundingEpoch),
                 s.fundingEpoch,
                 s.lastFundingAt
             );

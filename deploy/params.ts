@@ -9,28 +9,10 @@ import { parseUnits } from "ethers";
 /** A wad (18-decimal) bigint from a decimal string: `wad("0.02")` is 2% or 0.02 units. */
 export const wad = (value: string): bigint => parseUnits(value, 18);
 
-/** `MarketKind` of MarketTypes.sol. */
-export enum MarketKind {
-  Asset = 0,
-  Bounded = 1,
-}
+import { HyperCoreMode, MarketKind, MarketStatus } from "../keepers/sdk/markets";
 
-/** `MarketStatus` of MarketTypes.sol. */
-export enum MarketStatus {
-  None = 0,
-  Draft = 1,
-  Active = 2,
-  Resolving = 3,
-  Resolved = 4,
-  Settled = 5,
-}
-
-/** `HyperCoreMode` of MarketTypes.sol. */
-export enum HyperCoreMode {
-  None = 0,
-  Reference = 1,
-  Index = 2,
-}
+// The market enums live in the SDK; re-exported here for the deploy steps and the tests that read parameters.
+export { HyperCoreMode, MarketKind, MarketStatus };
 
 /** A market's parameters, shaped as the `MarketConfig` struct of MarketTypes.sol. */
 export interface MarketConfig {

@@ -141,6 +141,7 @@ interface IMarketRegistry {
 
     /// @notice The kind, status, trading, fee and margin parameters and tiers of a market, in one call (the
     ///         PositionManager's read).
-    /// @dev Reverts `MarketNotFound` for an id that was never listed.
+    /// @dev Never reverts: an id that was never listed has status `None` and zero parameters, so a caller checks the
+    ///      status once instead of asking for it separately.
     function riskParams(uint32 marketId) external view returns (MarketRiskParams memory);
 }

@@ -8,7 +8,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IPositionManager, Order, Fill} from "../interfaces/IPositionManager.sol";
-import {FeeParams, MarketStatus, TradingParams} from "../interfaces/MarketTypes.sol";
+import {FeeParams, MarketRiskParams, MarketStatus, TradingParams} from "../interfaces/MarketTypes.sol";
 import {Ledger} from "./Ledger.sol";
 import {OrderLib} from "./OrderLib.sol";
 import {PositionMath} from "./PositionMath.sol";
@@ -287,7 +287,7 @@ library BatchSettlement {
         if (_tload(key) != 0) revert IPositionManager.BatchDuplicateOrder(orderIndex, o.hash);
         _tstore(key, 1);
 
-        uint256 marketIdx = _market(b, order.marketId, orderIndex);
+        uint256 marketIdx = _market(b, order.marketId, true, orderIndex);
         uint256 markWad = b.markets[marketIdx].markWad;
         if (!OrderLib.triggered(order.flags, order.triggerPrice, markWad)) {
             revert IPositionManager.OrderTriggerNotReached(b.fillIndex, orderIndex, markWad, order.triggerPrice);
@@ -335,31 +335,23 @@ library BatchSettlement {
         revert IPositionManager.OrderInvalidSignature(b.fillIndex, orderIndex, signer);
     }
 
-    /// @dev Index of the market's context, loaded (parameters, fresh prices, OI, funding) on first use.
-    function _market(Batch memory b, uint32 marketId, uint256 orderIndex) private returns (uint256 idx) {
+    /// @dev Index of the market's context, loaded (parameters, fresh prices, OI, funding) once per batch. Through an
+    ///      order (`trading`) the market must trade (Active) or reduce (Resolving); margin checks of positions the
+    ///      batch did not touch accept any status.
+    function _market(Batch memory b, uint32 marketId, bool trading, uint256 orderIndex) private returns (uint256 idx) {
         uint256 key = _tkey(b.batchId, NS_MARKET, marketId);
         idx = _tload(key);
         if (idx != 0) return idx - 1;
-        if (marketId > Ledger.MAX_MARKET_ID || marketId == 0)
+        if (trading && (marketId > Ledger.MAX_MARKET_ID || marketId == 0)) {
             revert IPositionManager.OrderMarketIdTooLarge(b.fillIndex, orderIndex, marketId);
-        MarketStatus status = b.deps.registry.marketStatus(marketId);
-        if (status != MarketStatus.Active && status != MarketStatus.Resolving) {
-            revert IPositionManager.OrderMarketNotTrading(b.fillIndex, orderIndex, marketId, status);
+        }
+        MarketRiskParams memory params = b.deps.registry.riskParams(marketId);
+        if (trading && params.status != MarketStatus.Active && params.status != MarketStatus.Resolving) {
+            revert IPositionManager.OrderMarketNotTrading(b.fillIndex, orderIndex, marketId, params.status);
         }
         idx = b.marketCount++;
-        b.markets[idx] = Ledger.loadMarket(b.deps, marketId);
+        b.markets[idx] = Ledger.loadMarket(b.deps, marketId, params);
         _tstore(key, idx + 1);
-    }
-
-    /// @dev A market's context for margin checks of positions the batch did not touch (any listed status).
-    function _marginMarket(Batch memory b, uint32 marketId) private returns (Ledger.MarketCtx memory) {
-        uint256 key = _tkey(b.batchId, NS_MARKET, marketId);
-        uint256 idx = _tload(key);
-        if (idx != 0) return b.markets[idx - 1];
-        idx = b.marketCount++;
-        b.markets[idx] = Ledger.loadMarket(b.deps, marketId);
-        _tstore(key, idx + 1);
-        return b.markets[idx];
     }
 
     /// @dev Index of the account's context, loaded on first use.
@@ -509,7 +501,7 @@ library BatchSettlement {
         while (markets != 0) {
             uint32 marketId = Ledger.lowestMarket(markets);
             markets &= markets - 1;
-            Ledger.MarketCtx memory m = _marginMarket(b, marketId);
+            Ledger.MarketCtx memory m = b.markets[_market(b, marketId, false, 0)];
             uint256 idx = _tload(_tkey(b.batchId, NS_POSITION, (uint256(uint160(a.account)) << 32) | marketId));
             int256 v;
             uint256 im;

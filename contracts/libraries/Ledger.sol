@@ -96,22 +96,45 @@ library Ledger {
     }
 
     /// @dev Reads a market's parameters, fresh prices (reverts `OracleStale`), OI and funding index.
-    function loadMarket(Deps memory d, uint32 marketId) internal view returns (MarketCtx memory m) {
+    function loadMarket(Deps memory d, uint32 marketId) internal view returns (MarketCtx memory) {
+        return loadMarket(d, marketId, d.registry.riskParams(marketId));
+    }
+
+    /// @dev {loadMarket} with the registry's parameters already read (and their status checked by the caller).
+    function loadMarket(
+        Deps memory d,
+        uint32 marketId,
+        MarketRiskParams memory params
+    ) internal view returns (MarketCtx memory m) {
         m.marketId = marketId;
-        m.params = d.registry.riskParams(marketId);
+        m.params = params;
         (m.indexWad, m.markWad) = d.oracle.prices(marketId);
         MarketSlot memory s = state().markets[marketId];
         m.openInterestBeforeWad = s.openInterestWad;
         m.openInterestWad = s.openInterestWad;
         m.fundingEpoch = s.fundingEpoch;
-        if (s.fundingEpoch != 0) m.cumulativeFundingWad = state().cumulativeFunding[marketId][s.fundingEpoch];
+        m.cumulativeFundingWad = cumulativeFundingAt(marketId, s.fundingEpoch);
+    }
+
+    /// @dev The market's cumulative funding index after funding payment `epoch` (0 before the first).
+    function cumulativeFundingAt(uint32 marketId, uint32 epoch) internal view returns (int256) {
+        return epoch == 0 ? int256(0) : state().cumulativeFunding[marketId][epoch];
     }
 
     /// @dev Funding a stored position owes at the market's current index (> 0 pays).
     function pendingFunding(MarketCtx memory m, PositionSlot memory s) internal view returns (int256) {
-        if (s.sizeWad == 0 || s.fundingEpoch == m.fundingEpoch) return 0;
-        int256 last = s.fundingEpoch == 0 ? int256(0) : state().cumulativeFunding[m.marketId][s.fundingEpoch];
-        return PositionMath.fundingOwed(s.sizeWad, last, m.cumulativeFundingWad);
+        return pendingFunding(m.marketId, m.fundingEpoch, m.cumulativeFundingWad, s);
+    }
+
+    /// @dev {pendingFunding} against the index `cumulativeNowWad` of funding payment `epochNow`.
+    function pendingFunding(
+        uint32 marketId,
+        uint32 epochNow,
+        int256 cumulativeNowWad,
+        PositionSlot memory s
+    ) internal view returns (int256) {
+        if (s.sizeWad == 0 || s.fundingEpoch == epochNow) return 0;
+        return PositionMath.fundingOwed(s.sizeWad, cumulativeFundingAt(marketId, s.fundingEpoch), cumulativeNowWad);
     }
 
     /// @dev One position's contribution to equity (unrealized PnL − pending funding) and its requirements.

@@ -1,7 +1,8 @@
 /**
- * Keel's typed SDK: signed orders (`orders`), `settleBatch` calls (`batch`), bigint mirrors of the on-chain position
- * math (`math`) and the TypeChain (ethers v6) contract types and factories (`typechain`).
+ * Keel's typed SDK: market enums (`markets`), signed orders (`orders`), `settleBatch` calls (`batch`), bigint mirrors
+ * of the on-chain position math (`math`) and the TypeChain (ethers v6) contract types and factories (`typechain`).
  */
+export * from "./markets";
 export * from "./orders";
 export * from "./batch";
 export * from "./math";

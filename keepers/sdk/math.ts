@@ -12,14 +12,7 @@
  * Inputs are expected to lie within their Solidity types (e.g. `int256` sizes, `uint256` prices, `uint64` fractions
  * of {@link MarginTier}); the mirrors do not re-check that, the ABI decoder does on chain.
  */
-import { MarketKind } from "../../deploy/params";
-
-/**
- * What a market's price means (MarketTypes.sol `MarketKind`): `Asset` (0) is USD per unit of base with relative
- * deviation limits, `Bounded` (1) a probability in [0, 1e18] with absolute ones. Re-exported from deploy/params.ts so
- * the deploy parameters and the SDK share one enum.
- */
-export { MarketKind };
+import { MarketKind } from "./markets";
 
 /** 1.0 in wad. */
 export const WAD = 10n ** 18n;

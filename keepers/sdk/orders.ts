@@ -31,6 +31,15 @@ export interface Fill {
   priceWad: bigint;
 }
 
+/** Where an order stands on chain: `OrderState` of IPositionManager.sol, as `orderStatus(order)` returns it. */
+export enum OrderState {
+  Open = 0,
+  PartiallyFilled = 1,
+  Dead = 2,
+  Expired = 3,
+  BelowNonceFloor = 4,
+}
+
 /** Order flag bits (DESIGN §4). Bits 6–7 are reserved and must be zero. */
 export const OrderFlag = {
   Buy: 1 << 0,

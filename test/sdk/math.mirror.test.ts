@@ -9,8 +9,8 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { MarketKind } from "../../keepers/sdk/markets";
 import {
-  MarketKind,
   MathPanicError,
   WAD,
   accountMargin,

@@ -15,6 +15,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { SignTypedDataVersion, TypedDataUtils, signTypedData } from "@metamask/eth-sig-util";
 import {
   OrderFlag,
+  OrderState,
   orderDigest,
   readOrderDomain,
   signOrder,
@@ -225,9 +226,8 @@ const LOT = 10n ** 14n; // 0.0001 BTC
 const TICK = 10n ** 17n; // 0.1 USD
 const FILLS_PER_LIBRARY = 20;
 const FILLS_PER_BATCH = 5;
-/** `OrderState` of IPositionManager.sol. */
-const ORDER_PARTIALLY_FILLED = 1n;
-const ORDER_DEAD = 2n;
+const ORDER_PARTIALLY_FILLED = BigInt(OrderState.PartiallyFilled);
+const ORDER_DEAD = BigInt(OrderState.Dead);
 
 describe("Signatures of ethers, viem and eth-sig-util settle on chain", function () {
   for (const [n, library] of LIBRARIES.entries()) {

@@ -10,8 +10,8 @@
  */
 import { expect } from "chai";
 import { deployKeel, usdc, useSolvencyInvariant, type KeelFixture } from "../../fixtures/keel";
-import { BTC_PRICE, BTC_USD, SENATE22_R, WAD, defaultPrices, fundAll, settle, wad } from "./helpers";
-import { place, walkPrices, type Account } from "./behaviourHelpers";
+import { BTC_PRICE, BTC_USD, SENATE22_R, WAD, defaultPrices, fundAll, trade as tradeAt, wad } from "./helpers";
+import { walkPrices, type Account } from "./behaviourHelpers";
 
 const UINT128_MAX = (1n << 128n) - 1n;
 
@@ -26,15 +26,7 @@ async function trade(
   marketId: number = BTC_USD,
 ) {
   await walkPrices(f, {});
-  const makerSide = takerSide === "buy" ? "sell" : "buy";
-  return settle(f, [
-    {
-      maker: await place(f, maker, makerSide, { size, price, marketId }),
-      taker: await place(f, taker, takerSide, { size, price, marketId }),
-      size,
-      price,
-    },
-  ]);
+  return tradeAt(f, maker, taker, takerSide, size, price, marketId);
 }
 
 /**

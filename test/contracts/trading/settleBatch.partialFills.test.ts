@@ -9,13 +9,7 @@ import { deployKeel, usdc, useSolvencyInvariant, type KeelFixture } from "../../
 import { orderDigest } from "../../../keepers/sdk/orders";
 import { BTC_PRICE, BTC_USD, OrderFlag, defaultPrices, domainOf, fundAll, settle, wad } from "./helpers";
 import { balanceOf, place, receiptOf, walkPrices } from "./behaviourHelpers";
-
-/** `OrderState` of IPositionManager.sol. */
-enum OrderState {
-  Open = 0,
-  PartiallyFilled = 1,
-  Dead = 2,
-}
+import { OrderState } from "../../../keepers/sdk/orders";
 
 describe("PositionManager.settleBatch partial and conditional fills", function () {
   useSolvencyInvariant();

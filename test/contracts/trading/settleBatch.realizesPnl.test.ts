@@ -6,19 +6,18 @@
  */
 import { expect } from "chai";
 import { deployKeel, usdc, useSolvencyInvariant, type KeelFixture } from "../../fixtures/keel";
-import { BTC_PRICE, BTC_USD, defaultPrices, fundAll, settle, wad } from "./helpers";
+import { BTC_PRICE, BTC_USD, defaultPrices, fundAll, trade, wad } from "./helpers";
 import {
   balanceOf,
   clearingBalance,
   ledgerSums,
-  place,
   receiptOf,
   setFees,
   settledDeltas,
   type Account,
 } from "./behaviourHelpers";
 
-/** One fill: `taker` crosses a resting order of `maker` for `size` at `price` (both orders exactly that size). */
+/** One fill: `taker` crosses a resting order of `maker` for `size` at `price`; returns the vault's deltas. */
 async function fill(
   f: KeelFixture,
   maker: Account,
@@ -28,16 +27,7 @@ async function fill(
   price: bigint,
 ): Promise<Map<string, bigint>> {
   await defaultPrices(f);
-  const makerSide = takerSide === "buy" ? "sell" : "buy";
-  const tx = await settle(f, [
-    {
-      maker: await place(f, maker, makerSide, { size, price }),
-      taker: await place(f, taker, takerSide, { size, price }),
-      size,
-      price,
-    },
-  ]);
-  return settledDeltas(f, await receiptOf(tx));
+  return settledDeltas(f, await receiptOf(await trade(f, maker, taker, takerSide, size, price)));
 }
 
 async function expectPosition(f: KeelFixture, who: Account, sizeWad: bigint, openNotionalWad: bigint): Promise<void> {
