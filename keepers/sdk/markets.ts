@@ -1,5 +1,6 @@
 /**
- * The market enums of contracts/interfaces/MarketTypes.sol, for the SDK, the deploy parameters and the tests alike.
+ * The market enums of contracts/interfaces/MarketTypes.sol and the oracle's price provenance, for the SDK, the deploy
+ * parameters and the tests alike.
  */
 
 /**
@@ -26,4 +27,16 @@ export enum HyperCoreMode {
   None = 0,
   Reference = 1,
   Index = 2,
+}
+
+/**
+ * Where an oracle snapshot's prices came from (`IOracleRegistry.PriceSource`, `snapshot(id).source`): pushed by the
+ * keeper alone, checked against HyperCore, HyperCore's index, or pushed unchecked while HyperCore was unreadable.
+ */
+export enum PriceSource {
+  None = 0,
+  Keeper = 1,
+  KeeperCheckedByHyperCore = 2,
+  HyperCoreIndex = 3,
+  KeeperHyperCoreUnavailable = 4,
 }

@@ -9,6 +9,7 @@ import { setCode, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BigNumberish, ContractTransactionResponse } from "ethers";
 import type { MarketRegistry, MockHyperCorePrecompile, OracleRegistry } from "../../../keepers/sdk/typechain";
 import { HyperCoreMode, MarketStatus, btcUsd, eventMarket } from "../../../deploy/params";
+import { PriceSource } from "../../../keepers/sdk/markets";
 
 export { MarketStatus };
 
@@ -19,14 +20,7 @@ export const ORACLE_PX_PRECOMPILE = "0x0000000000000000000000000000000000000807"
 /** HyperCore read precompile: current L1 block number (empty input). */
 export const L1_BLOCK_NUMBER_PRECOMPILE = "0x0000000000000000000000000000000000000809";
 
-/** `IOracleRegistry.PriceSource`. */
-export enum PriceSource {
-  None = 0,
-  Keeper = 1,
-  KeeperCheckedByHyperCore = 2,
-  HyperCoreIndex = 3,
-  KeeperHyperCoreUnavailable = 4,
-}
+export { PriceSource };
 
 /** `MockHyperCorePrecompile.Mode`. */
 export enum PrecompileMode {
