@@ -57,7 +57,6 @@ const config: HardhatUserConfig = {
     deployer: { default: 0 },
     // Local vault accounts of the protocol; live networks name them with KEEL_FEE_RECIPIENT / KEEL_INSURANCE_FUND.
     feeRecipient: { default: 18 },
-    insuranceFund: { default: 19 },
   },
   paths: {
     sources: "contracts",

@@ -16,6 +16,8 @@ contract MarketRegistry is IMarketRegistry, AccessControl {
     bytes32 public constant MARKET_ADMIN_ROLE = Roles.MARKET_ADMIN_ROLE;
     /// @notice See {Roles-RESOLVER_ROLE}.
     bytes32 public constant RESOLVER_ROLE = Roles.RESOLVER_ROLE;
+    /// @notice See {Roles-LIFECYCLE_ENGINE_ROLE}.
+    bytes32 public constant LIFECYCLE_ENGINE_ROLE = Roles.LIFECYCLE_ENGINE_ROLE;
 
     uint32 private _marketCount;
     mapping(bytes32 symbolHash => uint32) private _idBySymbol;
@@ -72,6 +74,19 @@ contract MarketRegistry is IMarketRegistry, AccessControl {
     /// @inheritdoc IMarketRegistry
     function beginResolving(uint32 marketId) external onlyRole(RESOLVER_ROLE) {
         _transition(marketId, MarketStatus.Active, MarketStatus.Resolving);
+    }
+
+    /// @inheritdoc IMarketRegistry
+    function advanceLifecycle(
+        uint32 marketId,
+        MarketStatus from,
+        MarketStatus to
+    ) external onlyRole(LIFECYCLE_ENGINE_ROLE) {
+        // Only the next step of resolution: Active → Resolving → Resolved → Settled.
+        if (from < MarketStatus.Active || uint8(to) != uint8(from) + 1) {
+            revert MarketInvalidTransition(marketId, from, to);
+        }
+        _transition(marketId, from, to);
     }
 
     /* SETTERS */

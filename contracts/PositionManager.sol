@@ -6,13 +6,19 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import "./interfaces/IPositionManager.sol";
 import "./interfaces/MarketTypes.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IMarginEngine} from "./interfaces/IMarginEngine.sol";
 import {IMarketRegistry} from "./interfaces/IMarketRegistry.sol";
 import {IOracleRegistry} from "./interfaces/IOracleRegistry.sol";
+import {LiquidationFill, LiquidationStatus} from "./interfaces/ILiquidationWaterfall.sol";
+import {ResolutionView} from "./interfaces/IMarketResolution.sol";
 import {BatchSettlement} from "./libraries/BatchSettlement.sol";
+import {BookLiquidation} from "./libraries/BookLiquidation.sol";
+import {Resolution} from "./libraries/Resolution.sol";
+import {Waterfall} from "./libraries/Waterfall.sol";
 import {Ledger} from "./libraries/Ledger.sol";
 import {OrderLib} from "./libraries/OrderLib.sol";
 import {PositionMath} from "./libraries/PositionMath.sol";
@@ -20,13 +26,29 @@ import {Roles} from "./libraries/Roles.sol";
 
 /// @title PositionManager
 /// @notice Signed orders, batched settlement, positions, cross margin and the funding index. See {IPositionManager}.
-/// @dev Storage lives in the ERC-7201 namespace of {Ledger}; `settleBatch` runs in the external {BatchSettlement}
-///      library by delegatecall (size limit), everything else here.
-contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP712, ReentrancyGuardTransient {
+/// @dev Storage lives in the ERC-7201 namespace of {Ledger}. The heavy paths run by delegatecall in external libraries
+///      (size limit): `settleBatch` in {BatchSettlement}, book liquidation in {BookLiquidation}, the backstop and ADL
+///      in {Waterfall}, resolution in {Resolution}; everything else is here.
+contract PositionManager is
+    IPositionManager,
+    IMarginEngine,
+    AccessControl,
+    EIP712,
+    ReentrancyGuardTransient,
+    Pausable
+{
     /// @notice See {Roles-MATCHER_ROLE}.
     bytes32 public constant MATCHER_ROLE = Roles.MATCHER_ROLE;
     /// @notice See {Roles-FUNDING_ROLE}.
     bytes32 public constant FUNDING_ROLE = Roles.FUNDING_ROLE;
+    /// @notice See {Roles-LIQUIDATOR_ROLE}.
+    bytes32 public constant LIQUIDATOR_ROLE = Roles.LIQUIDATOR_ROLE;
+    /// @notice See {Roles-ADL_ROLE}.
+    bytes32 public constant ADL_ROLE = Roles.ADL_ROLE;
+    /// @notice See {Roles-RESOLVER_ROLE}.
+    bytes32 public constant RESOLVER_ROLE = Roles.RESOLVER_ROLE;
+    /// @notice See {Roles-PAUSER_ROLE}.
+    bytes32 public constant PAUSER_ROLE = Roles.PAUSER_ROLE;
     /// @notice Highest market id an account can hold a position in (its open markets are one bitmap word).
     uint32 public constant MAX_MARKET_ID = Ledger.MAX_MARKET_ID;
 
@@ -68,7 +90,94 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
         bytes[] calldata signatures,
         Fill[] calldata fills
     ) external onlyRole(MATCHER_ROLE) nonReentrant {
-        BatchSettlement.settle(_deps(), batchId, orders, signatures, fills);
+        BatchSettlement.settle(_deps(), batchId, paused(), orders, signatures, fills);
+    }
+
+    /* LIQUIDATION WATERFALL */
+
+    /// @inheritdoc ILiquidationWaterfall
+    function liquidateOnBook(
+        address account,
+        uint32 marketId,
+        Order[] calldata orders,
+        bytes[] calldata signatures,
+        LiquidationFill[] calldata fills
+    ) external onlyRole(LIQUIDATOR_ROLE) nonReentrant {
+        BookLiquidation.liquidate(_deps(), account, marketId, orders, signatures, fills);
+    }
+
+    /// @inheritdoc ILiquidationWaterfall
+    function flagLiquidatable(address account) external nonReentrant returns (uint64) {
+        return Waterfall.flag(_deps(), account);
+    }
+
+    /// @inheritdoc ILiquidationWaterfall
+    function backstopLiquidate(address account, uint32 marketId) external nonReentrant {
+        Waterfall.backstop(_deps(), account, marketId, hasRole(LIQUIDATOR_ROLE, msg.sender));
+    }
+
+    /// @inheritdoc ILiquidationWaterfall
+    function autoDeleverage(
+        address account,
+        uint32 marketId,
+        address[] calldata counterparties
+    ) external onlyRole(ADL_ROLE) nonReentrant {
+        Waterfall.deleverage(_deps(), account, marketId, counterparties);
+    }
+
+    /// @inheritdoc ILiquidationWaterfall
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc ILiquidationWaterfall
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unpause();
+    }
+
+    /// @inheritdoc ILiquidationWaterfall
+    function setMarketReduceOnly(uint32 marketId, bool reduceOnly) external {
+        Ledger.State storage $ = _ledger();
+        if (msg.sender != $.insuranceFund) revert CircuitBreakerCallerNotFund(msg.sender);
+        $.markets[marketId].reduceOnly = reduceOnly;
+        emit MarketReduceOnlySet(marketId, reduceOnly);
+    }
+
+    /* RESOLUTION */
+
+    /// @inheritdoc IMarketResolution
+    function proposeFinalPrice(uint32 marketId, uint256 priceWad) external onlyRole(RESOLVER_ROLE) {
+        Resolution.propose(_deps(), marketId, priceWad);
+    }
+
+    /// @inheritdoc IMarketResolution
+    function disputeFinalPrice(uint32 marketId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Resolution.dispute(_deps(), marketId);
+    }
+
+    /// @inheritdoc IMarketResolution
+    function finalizeResolution(uint32 marketId) external nonReentrant {
+        Resolution.finalize(_deps(), marketId);
+    }
+
+    /// @inheritdoc IMarketResolution
+    function freezeStaleMarket(uint32 marketId) external nonReentrant {
+        Resolution.freeze(_deps(), marketId);
+    }
+
+    /// @inheritdoc IMarketResolution
+    function resolveAtLastMark(uint32 marketId) external nonReentrant {
+        Resolution.resolveAtLastMark(_deps(), marketId);
+    }
+
+    /// @inheritdoc IMarketResolution
+    function settlePosition(address account, uint32 marketId) external nonReentrant {
+        Resolution.settlePosition(_deps(), account, marketId);
+    }
+
+    /// @inheritdoc IMarketResolution
+    function claimSettlement(address account, uint32 marketId) external nonReentrant {
+        Resolution.claim(_deps(), account, marketId);
     }
 
     /* FUNDING */
@@ -270,25 +379,8 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
         return _accountMargin(account);
     }
 
-    /// @dev The view path of the margin formulas: the same `_positionMargin` as a batch, at the stored state.
     function _accountMargin(address account) private view returns (AccountMargin memory am) {
-        Ledger.State storage $ = _ledger();
-        am.balanceWad = _vault.balanceWad(account);
-        am.pendingWithdrawalWad = Ledger.pendingWithdrawalWad(_deps(), account);
-        uint256 markets = $.accounts[account].openMarkets;
-        while (markets != 0) {
-            uint32 marketId = Ledger.lowestMarket(markets);
-            markets &= markets - 1;
-            Ledger.MarketCtx memory m = Ledger.loadMarket(_deps(), marketId);
-            Ledger.PositionSlot memory s = $.positions[account][marketId];
-            int256 funding = Ledger.pendingFunding(m, s);
-            (int256 value, uint256 im, uint256 mm) = Ledger.positionMargin(m, s.sizeWad, s.openNotionalWad, funding);
-            am.unrealizedPnlWad += value + funding;
-            am.pendingFundingWad += funding;
-            am.initialMarginWad += im;
-            am.maintenanceMarginWad += mm;
-        }
-        am.equityWad = am.balanceWad + am.unrealizedPnlWad - am.pendingFundingWad;
+        return Ledger.accountMargin(_deps(), account);
     }
 
     /// @inheritdoc IPositionManager
@@ -319,6 +411,31 @@ contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP7
                 am.maintenanceMarginWad - ownMaintenance,
                 mmf
             );
+    }
+
+    /// @inheritdoc ILiquidationWaterfall
+    function canLiquidate(address account) external view returns (LiquidationStatus memory) {
+        return Waterfall.status(_deps(), account);
+    }
+
+    /// @inheritdoc ILiquidationWaterfall
+    function adlScore(address account, uint32 marketId) external view returns (uint256) {
+        return Waterfall.adlScore(_deps(), account, marketId);
+    }
+
+    /// @inheritdoc ILiquidationWaterfall
+    function marketReduceOnly(uint32 marketId) external view returns (bool) {
+        return _ledger().markets[marketId].reduceOnly;
+    }
+
+    /// @inheritdoc IMarketResolution
+    function resolution(uint32 marketId) external view returns (ResolutionView memory) {
+        return Resolution.view_(_deps(), marketId);
+    }
+
+    /// @inheritdoc IMarketResolution
+    function settlementClaim(address account, uint32 marketId) external view returns (uint256) {
+        return _ledger().settlementClaims[account][marketId];
     }
 
     /// @inheritdoc IPositionManager

@@ -54,6 +54,18 @@ export interface MarketListing {
   config: MarketConfig;
   /** Move Draft → Active right after listing (on mainnet activation goes through the timelock instead). */
   activate: boolean;
+  /** The insurance fund's backstop exposure cap in this market: notional at the mark (USD wad; 0 = no takeovers). */
+  backstopExposureCapWad: bigint;
+}
+
+/** The insurance fund's limits (InsuranceFund constructor; DESIGN §8). */
+export interface InsuranceParams {
+  /** Most the fund covers per block (USD wad). */
+  maxDrawPerBlockWad: bigint;
+  /** Circuit-breaker window (seconds). */
+  breakerWindowSec: number;
+  /** A market drawing more than this fraction of the fund within the window goes reduce-only (wad). */
+  breakerThresholdWad: bigint;
 }
 
 /** Everything that differs between networks. */
@@ -68,7 +80,16 @@ export interface NetworkParams {
   timelockMinDelaySec: number;
   /** Markets to list. */
   markets: MarketListing[];
+  /** The insurance fund's limits. */
+  insurance: InsuranceParams;
 }
+
+/** Insurance limits of every network: $1M per block, a market drawing 30% of the fund within a day trips. */
+const INSURANCE: InsuranceParams = {
+  maxDrawPerBlockWad: wad("1000000"),
+  breakerWindowSec: 86400,
+  breakerThresholdWad: wad("0.3"),
+};
 
 const UINT128_MAX = (1n << 128n) - 1n;
 
@@ -112,7 +133,8 @@ export function btcUsd(hyperCoreMode: HyperCoreMode): MarketConfig {
       hyperCoreSzDecimals: 5,
       maxRefDeviationWad: wad("0.02"),
     },
-    lifecycle: { freezeAfterSec: 86400, maxResolvingTimeSec: 7 * 86400, disputeWindowSec: 86400 },
+    // The dispute window outlasts the mainnet timelock's delay (2 days): the admin's dispute must land in time.
+    lifecycle: { freezeAfterSec: 86400, maxResolvingTimeSec: 7 * 86400, disputeWindowSec: 3 * 86400 },
   };
 }
 
@@ -162,9 +184,22 @@ const local: NetworkParams = {
   withdrawalDelaySec: 300,
   timelockMinDelaySec: 0,
   markets: [
-    { symbol: "BTC-USD", kind: MarketKind.Asset, config: btcUsd(HyperCoreMode.None), activate: true },
-    { symbol: "SENATE22-R", kind: MarketKind.Bounded, config: eventMarket(), activate: true },
+    {
+      symbol: "BTC-USD",
+      kind: MarketKind.Asset,
+      config: btcUsd(HyperCoreMode.None),
+      activate: true,
+      backstopExposureCapWad: wad("5000000"),
+    },
+    {
+      symbol: "SENATE22-R",
+      kind: MarketKind.Bounded,
+      config: eventMarket(),
+      activate: true,
+      backstopExposureCapWad: wad("500000"),
+    },
   ],
+  insurance: INSURANCE,
 };
 
 /** Parameters by hardhat network name. */
@@ -176,7 +211,16 @@ export const NETWORK_PARAMS: Record<string, NetworkParams> = {
     collateral: process.env.KEEL_TESTNET_USDC,
     withdrawalDelaySec: 300,
     timelockMinDelaySec: 600,
-    markets: [{ symbol: "BTC-USD", kind: MarketKind.Asset, config: btcUsd(HyperCoreMode.Reference), activate: true }],
+    markets: [
+      {
+        symbol: "BTC-USD",
+        kind: MarketKind.Asset,
+        config: btcUsd(HyperCoreMode.Reference),
+        activate: true,
+        backstopExposureCapWad: wad("1000000"),
+      },
+    ],
+    insurance: INSURANCE,
   },
   hyperevm: {
     live: true,
@@ -186,8 +230,15 @@ export const NETWORK_PARAMS: Record<string, NetworkParams> = {
     timelockMinDelaySec: 2 * 86400,
     markets: [
       // Listed in Draft: activation is a timelock operation once keepers are running.
-      { symbol: "BTC-USD", kind: MarketKind.Asset, config: btcUsd(HyperCoreMode.Reference), activate: false },
+      {
+        symbol: "BTC-USD",
+        kind: MarketKind.Asset,
+        config: btcUsd(HyperCoreMode.Reference),
+        activate: false,
+        backstopExposureCapWad: wad("5000000"),
+      },
     ],
+    insurance: INSURANCE,
   },
 };
 
@@ -220,27 +271,22 @@ export function networkParams(network: string): NetworkParams {
 export const OPERATIONAL_ROLES = {
   MarketRegistry: ["MARKET_ADMIN_ROLE", "RESOLVER_ROLE"],
   OracleRegistry: ["ORACLE_ROLE"],
-  PositionManager: ["MATCHER_ROLE", "FUNDING_ROLE"],
+  PositionManager: ["MATCHER_ROLE", "FUNDING_ROLE", "LIQUIDATOR_ROLE", "ADL_ROLE", "RESOLVER_ROLE", "PAUSER_ROLE"],
+  InsuranceFund: ["BACKSTOP_OPERATOR_ROLE"],
 } as const;
 
 /**
- * The protocol's vault accounts: `KEEL_FEE_RECIPIENT` and `KEEL_INSURANCE_FUND`, else the named accounts
- * `feeRecipient` / `insuranceFund` (local networks) or the deployer (live networks; change them later with a
- * timelock operation calling `setFeeRecipient` / `setInsuranceFund`).
+ * The fee recipient's vault account: `KEEL_FEE_RECIPIENT`, else the named account `feeRecipient` (local networks) or
+ * the deployer (live networks; change it later with a timelock operation calling `setFeeRecipient`). The insurance
+ * fund's account is the InsuranceFund contract (step 6).
  */
-export function protocolAccounts(
-  live: boolean,
-  named: Record<string, string | undefined>,
-): { feeRecipient: string; insuranceFund: string } {
+export function protocolAccounts(live: boolean, named: Record<string, string | undefined>): { feeRecipient: string } {
   const pick = (env: string, name: string): string => {
     const value = process.env[env]?.trim() || (live ? named.deployer : named[name]) || named.deployer;
     if (!value) throw new Error(`No ${name} account: set ${env} to an address`);
     return value;
   };
-  return {
-    feeRecipient: pick("KEEL_FEE_RECIPIENT", "feeRecipient"),
-    insuranceFund: pick("KEEL_INSURANCE_FUND", "insuranceFund"),
-  };
+  return { feeRecipient: pick("KEEL_FEE_RECIPIENT", "feeRecipient") };
 }
 
 /**

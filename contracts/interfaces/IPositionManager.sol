@@ -2,6 +2,8 @@
 pragma solidity 0.8.30;
 
 import {MarketStatus} from "./MarketTypes.sol";
+import {ILiquidationWaterfall} from "./ILiquidationWaterfall.sol";
+import {IMarketResolution} from "./IMarketResolution.sol";
 
 /// @notice A signed order (DESIGN §4). The EIP-712 type is exactly `Order(address account,uint32 marketId,uint8 flags,
 ///         uint64 nonce,uint64 expiry,uint128 size,uint128 price,uint128 triggerPrice)` (one line, no spaces after
@@ -102,11 +104,13 @@ struct MarketState {
 }
 
 /// @title IPositionManager
-/// @notice Positions, signed orders, batched settlement, cross margin and the funding index (DESIGN §4–§7).
+/// @notice Positions, signed orders, batched settlement, cross margin and the funding index (DESIGN §4–§7); the
+///         liquidation waterfall and pause ({ILiquidationWaterfall}, DESIGN §3, §8) and market resolution
+///         ({IMarketResolution}, DESIGN §9).
 /// @dev Balances live in the CollateralVault; each batch moves them with one zero-sum `settleBalances` call. The
 ///      PositionManager's own vault account is the clearing account: realized PnL and funding flow through it, and
 ///      rounding dust stays in it (every rounding goes against the user, DESIGN §2).
-interface IPositionManager {
+interface IPositionManager is ILiquidationWaterfall, IMarketResolution {
     /* ERRORS — batch */
 
     /// @notice `batchId` is not the next batch id (the batch already landed, or one is missing).

@@ -21,6 +21,10 @@ library Roles {
     bytes32 internal constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     /// @notice Lists markets, sets their parameters within hard bounds, and activates them.
     bytes32 internal constant MARKET_ADMIN_ROLE = keccak256("MARKET_ADMIN_ROLE");
+    /// @notice Moves markets through resolution (Resolving, Resolved, Settled): held by the PositionManager only.
+    bytes32 internal constant LIFECYCLE_ENGINE_ROLE = keccak256("LIFECYCLE_ENGINE_ROLE");
+    /// @notice Signs the insurance fund's backstop unwind orders (ERC-1271): an operator key of the fund.
+    bytes32 internal constant BACKSTOP_OPERATOR_ROLE = keccak256("BACKSTOP_OPERATOR_ROLE");
     /// @notice Moves balances between vault accounts: held by the margin engine contracts only, never by a person.
     bytes32 internal constant MARGIN_ENGINE_ROLE = keccak256("MARGIN_ENGINE_ROLE");
 }

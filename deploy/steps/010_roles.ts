@@ -17,5 +17,5 @@ const func: DeployFunction = async (hre) => {
   }
 };
 func.tags = ["Keel", "Roles"];
-func.dependencies = ["MarketRegistry", "CollateralVault", "OracleRegistry", "PositionManager"];
+func.dependencies = ["MarketRegistry", "CollateralVault", "OracleRegistry", "PositionManager", "InsuranceFund"];
 export default func;

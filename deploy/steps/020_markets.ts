@@ -1,5 +1,6 @@
 /**
- * Step 20: list the network's markets (deploy/params.ts) and activate those marked so. A symbol already listed is
+ * Step 20: list the network's markets (deploy/params.ts), activate those marked so, and set the backstop's exposure
+ * cap in each (while the deployer still administers the InsuranceFund). A symbol already listed is
  * left alone: parameter changes on a live market are timelock operations, never a redeploy. While it still
  * administers the registry, the deployer takes MARKET_ADMIN_ROLE to list (the hand-over step takes it back on live
  * networks); once handed over, listing is a timelock operation and this step only reports.
@@ -18,6 +19,31 @@ async function deployerCanList(ctx: StepContext): Promise<boolean> {
   return true;
 }
 
+/** Sets each listed market's backstop exposure cap where it differs (a timelock operation once handed over). */
+async function setExposureCaps(ctx: StepContext, idOf: (symbol: string) => Promise<number>): Promise<void> {
+  const { read, execute, log } = ctx.hre.deployments;
+  const admin = (await read("InsuranceFund", "DEFAULT_ADMIN_ROLE")) as string;
+  const canSet = (await read("InsuranceFund", "hasRole", admin, ctx.deployer)) as boolean;
+  for (const market of ctx.params.markets) {
+    const id = await idOf(market.symbol);
+    if (id === 0) continue;
+    const current = BigInt(String(await read("InsuranceFund", "backstopExposureCap", id)));
+    if (current === market.backstopExposureCapWad) continue;
+    if (!canSet) {
+      log(`not setting the ${market.symbol} exposure cap: the InsuranceFund is administered by the timelock`);
+      continue;
+    }
+    await execute(
+      "InsuranceFund",
+      { from: ctx.deployer, log: true },
+      "setBackstopExposureCap",
+      id,
+      market.backstopExposureCapWad,
+    );
+    log(`backstop exposure cap of ${market.symbol} set to ${market.backstopExposureCapWad}`);
+  }
+}
+
 const func: DeployFunction = async (hre) => {
   const ctx = await stepContext(hre);
   const { read, execute, log } = hre.deployments;
@@ -34,6 +60,7 @@ const func: DeployFunction = async (hre) => {
       toActivate.push(market.symbol);
     }
   }
+  await setExposureCaps(ctx, idOf);
   if (unlisted.length + toActivate.length === 0) return;
   if (!(await deployerCanList(ctx))) {
     log(
@@ -58,6 +85,7 @@ const func: DeployFunction = async (hre) => {
       log(`activated ${market.symbol}`);
     }
   }
+  await setExposureCaps(ctx, idOf);
 };
 func.tags = ["Keel", "Markets"];
 func.dependencies = ["Roles"];

@@ -13,6 +13,7 @@ const HANDED_OVER: Record<string, string[]> = {
   CollateralVault: ["DEFAULT_ADMIN_ROLE"],
   OracleRegistry: ["DEFAULT_ADMIN_ROLE"],
   PositionManager: ["DEFAULT_ADMIN_ROLE"],
+  InsuranceFund: ["DEFAULT_ADMIN_ROLE"],
 };
 
 async function renounceOnce(ctx: StepContext, contract: string, role: string): Promise<void> {

@@ -14,6 +14,7 @@ const INTERFACES = [
   "IOracleRegistry",
   "IHyperCorePriceSource",
   "IPositionManager",
+  "IInsuranceFund",
 ];
 
 function testSources(dir: string): string[] {
