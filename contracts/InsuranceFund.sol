@@ -7,7 +7,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
-import {AccountMargin, IPositionManager} from "./interfaces/IPositionManager.sol";
+import {AccountMargin, IPositionManager, Order} from "./interfaces/IPositionManager.sol";
 import {IOracleRegistry} from "./interfaces/IOracleRegistry.sol";
 import {Roles} from "./libraries/Roles.sol";
 
@@ -84,6 +84,18 @@ contract InsuranceFund is IInsuranceFund, IERC1271, AccessControl {
             return IERC1271.isValidSignature.selector;
         }
         return 0xffffffff;
+    }
+
+    /* BACKSTOP OPERATOR */
+
+    /// @inheritdoc IInsuranceFund
+    function cancelOrder(Order calldata order) external onlyRole(BACKSTOP_OPERATOR_ROLE) {
+        _manager.cancelOrder(order);
+    }
+
+    /// @inheritdoc IInsuranceFund
+    function cancelUpTo(uint64 nonce) external onlyRole(BACKSTOP_OPERATOR_ROLE) {
+        _manager.cancelUpTo(address(this), nonce);
     }
 
     /* ADMIN */
@@ -165,10 +177,12 @@ contract InsuranceFund is IInsuranceFund, IERC1271, AccessControl {
 
     /* INTERNAL */
 
-    /// @dev Equity (balance + backstop positions at the mark) minus their maintenance margin, floored at 0.
+    /// @dev Equity (balance + backstop positions at the mark) minus their maintenance margin, and never more than the
+    ///      balance itself (unrealized profit of backstop positions is not cash: the balance never goes negative by a
+    ///      draw, DESIGN §13.14); floored at 0.
     function _available() private view returns (uint256) {
         AccountMargin memory am = _manager.accountMargin(address(this));
-        int256 freeWad = am.equityWad - int256(am.maintenanceMarginWad);
+        int256 freeWad = SignedMath.min(am.equityWad - int256(am.maintenanceMarginWad), am.balanceWad);
         return freeWad > 0 ? uint256(freeWad) : 0;
     }
 

@@ -29,14 +29,7 @@ import {Roles} from "./libraries/Roles.sol";
 /// @dev Storage lives in the ERC-7201 namespace of {Ledger}. The heavy paths run by delegatecall in external libraries
 ///      (size limit): `settleBatch` in {BatchSettlement}, book liquidation in {BookLiquidation}, the backstop and ADL
 ///      in {Waterfall}, resolution in {Resolution}; everything else is here.
-contract PositionManager is
-    IPositionManager,
-    IMarginEngine,
-    AccessControl,
-    EIP712,
-    ReentrancyGuardTransient,
-    Pausable
-{
+contract PositionManager is IPositionManager, IMarginEngine, AccessControl, EIP712, ReentrancyGuardTransient, Pausable {
     /// @notice See {Roles-MATCHER_ROLE}.
     bytes32 public constant MATCHER_ROLE = Roles.MATCHER_ROLE;
     /// @notice See {Roles-FUNDING_ROLE}.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Order} from "./IPositionManager.sol";
+
 /// @title IInsuranceFund
 /// @notice The insurance fund (DESIGN §3, §8). Its money is its own vault account: it receives liquidation fees, its
 ///         share of trading fees and the equity left in accounts the backstop takes over. The same account is the
@@ -53,6 +55,14 @@ interface IInsuranceFund {
     /// @return coveredWad The amount the fund covers.
     function coverBadDebt(uint32 marketId, uint256 amountWad) external returns (uint256 coveredWad);
 
+    /* BACKSTOP OPERATOR (BACKSTOP_OPERATOR_ROLE) */
+
+    /// @notice Cancels one of the fund's signed orders on the PositionManager (an unwind order no longer wanted).
+    function cancelOrder(Order calldata order) external;
+
+    /// @notice Voids every order of the fund with a nonce below `nonce` on the PositionManager.
+    function cancelUpTo(uint64 nonce) external;
+
     /* ADMIN (DEFAULT_ADMIN_ROLE) */
 
     /// @notice Sets the most the fund may cover per block (wad; at least 1).
@@ -75,7 +85,8 @@ interface IInsuranceFund {
     /* VIEWS */
 
     /// @notice What the fund can spend: its equity in the vault (balance plus the backstop positions' value at the
-    ///         mark) minus their maintenance margin, floored at 0 (wad).
+    ///         mark) minus their maintenance margin, at most its balance (unrealized profit is not cash), floored at 0
+    ///         (wad).
     function availableWad() external view returns (uint256);
     /// @notice What `coverBadDebt` would grant now: `min(available, draw cap left in this block)` (wad).
     function coverableWad() external view returns (uint256);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Order} from "./IPositionManager.sol";
+import {MarketStatus} from "./MarketTypes.sol";
 
 /// @notice One fill of a book liquidation: `orders[makerIndex]` (a resting maker order) takes `sizeWad` of the
 ///         liquidated position at `priceWad`.
@@ -9,7 +10,8 @@ struct LiquidationFill {
     uint32 makerIndex;
     /// Base units (wad), a multiple of the lot size.
     uint128 sizeWad;
-    /// Execution price (wad): within the maker's limit, a multiple of the tick, within `liquidationBandWad` of the mark.
+    /// Execution price (wad): within the maker's limit, a multiple of the tick, within `liquidationBandWad` of the
+    /// mark.
     uint128 priceWad;
 }
 
@@ -50,7 +52,13 @@ interface ILiquidationWaterfall {
     error BackstopInvalidAccount(address account);
     /// @notice `caller` lacks `LIQUIDATOR_ROLE` and the account's flag (set at `liquidatableSince`) does not allow a
     ///         permissionless backstop: it opens at `openAt` and closes at `closeAt` (flag again after it closes).
-    error BackstopNotPermitted(address caller, address account, uint64 liquidatableSince, uint64 openAt, uint64 closeAt);
+    error BackstopNotPermitted(
+        address caller,
+        address account,
+        uint64 liquidatableSince,
+        uint64 openAt,
+        uint64 closeAt
+    );
     /// @notice The insurance fund could cover only `coverableWad` of the `deficitWad` the takeover leaves, or would
     ///         end below its own maintenance margin: the account goes to auto-deleveraging.
     error BackstopCannotCover(address account, uint256 deficitWad, uint256 coverableWad);
@@ -65,6 +73,9 @@ interface ILiquidationWaterfall {
     error AdlCounterpartyNotEligible(address counterparty, int256 sizeWad, int256 unrealizedPnlWad);
     /// @notice No counterparty was given.
     error AdlNoCounterparty();
+    /// @notice `marketId` is in `status`: a Resolved or Settled market settles its positions pro rata
+    ///         (`settlePosition`), never by deleveraging chosen counterparties.
+    error LiquidationMarketNotTrading(uint32 marketId, MarketStatus status);
     /// @notice Only the insurance fund contract (`caller` is not) trips and resets its circuit breaker.
     error CircuitBreakerCallerNotFund(address caller);
 
@@ -161,8 +172,8 @@ interface ILiquidationWaterfall {
     ///      with a profit at the mark; it closes `min(remaining, |its size|)`, and no more than the bankrupt position
     ///      is closed (surplus counterparties are ignored). A deficit left once the account holds no position is
     ///      covered by the fund as far as it can and the rest recorded (`BadDebtRecorded`). Works while paused.
-    ///      Reverts `AdlAccountNotBankrupt`, `LiquidationNoPosition`, `AdlInsuranceCanCover`, `AdlNoCounterparty`,
-    ///      `AdlCounterpartyNotEligible`.
+    ///      Only in Active and Resolving markets. Reverts `AdlAccountNotBankrupt`, `LiquidationNoPosition`,
+    ///      `AdlNoCounterparty`, `LiquidationMarketNotTrading`, `AdlInsuranceCanCover`, `AdlCounterpartyNotEligible`.
     function autoDeleverage(address account, uint32 marketId, address[] calldata counterparties) external;
 
     /* PAUSE AND CIRCUIT BREAKER */

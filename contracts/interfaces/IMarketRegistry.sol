@@ -75,9 +75,11 @@ interface IMarketRegistry {
     /// @dev Reverts `MarketNotFound`, `MarketInvalidTransition`.
     function beginResolving(uint32 marketId) external;
 
-    /// @notice Moves a market through resolution on behalf of the PositionManager (`LIFECYCLE_ENGINE_ROLE`): Active →
-    ///         Resolving (dead-man switch), Resolving → Resolved (final price), Resolved → Settled (open interest zero).
-    /// @dev The market must be in `from`. Reverts `MarketNotFound`, `MarketInvalidTransition` (also for any other pair).
+    /// @notice Moves a market through resolution on behalf of the PositionManager (`LIFECYCLE_ENGINE_ROLE`):
+    ///         Active → Resolving (dead-man switch), Resolving → Resolved (final price), Resolved → Settled (open
+    ///         interest zero).
+    /// @dev The market must be in `from`. Reverts `MarketNotFound`, `MarketInvalidTransition` (also for any other
+    ///      pair).
     function advanceLifecycle(uint32 marketId, MarketStatus from, MarketStatus to) external;
 
     /* SETTERS (MARKET_ADMIN_ROLE; each reverts MarketNotFound, MarketNotConfigurable, MarketParamOutOfBounds) */

@@ -44,21 +44,29 @@ library BookLiquidation {
         if (orders.length != signatures.length || fills.length == 0) {
             revert IPositionManager.BatchMalformed(orders.length, signatures.length, fills.length);
         }
-        Liquidation memory l = _begin(deps, account, marketId, orders.length);
+        Liquidation memory liq = _begin(deps, account, marketId, orders.length);
         for (uint256 i; i < fills.length; ++i) {
-            l.b.fillIndex = i;
-            _fill(l, orders, signatures, fills[i]);
+            liq.b.fillIndex = i;
+            _fill(liq, orders, signatures, fills[i]);
         }
         // The liquidation fee on the closed notional, rounded up (a debit), all of it to the insurance fund.
-        uint256 feeWad = Math.mulDiv(l.notionalWad, l.params.liquidationFeeWad, PositionMath.WAD, Math.Rounding.Ceil);
-        l.b.accounts[l.target.accountIdx].deltaWad -= int256(feeWad);
-        l.b.insuranceDeltaWad += int256(feeWad);
+        uint256 feeWad = Math.mulDiv(
+            liq.notionalWad,
+            liq.params.liquidationFeeWad,
+            PositionMath.WAD,
+            Math.Rounding.Ceil
+        );
+        liq.b.accounts[liq.target.accountIdx].deltaWad -= int256(feeWad);
+        liq.b.insuranceDeltaWad += int256(feeWad);
 
         Ledger.State storage $ = Ledger.state();
-        _recordBlockNotional($, marketId, l.notionalWad, l.params.maxLiquidationNotionalPerBlockWad);
+        _recordBlockNotional($, marketId, liq.notionalWad, liq.params.maxLiquidationNotionalPerBlockWad);
         $.lastLiquidatedAt[account][marketId] = uint64(block.timestamp);
-        SettlementCore.commit(l.b, orders);
-        emit ILiquidationWaterfall.LiquidatedOnBook(account, marketId, l.target.filledWad, l.notionalWad, feeWad);
+        SettlementCore.commit(liq.b, orders);
+        emit ILiquidationWaterfall.LiquidatedOnBook(account, marketId, liq.target.filledWad, liq.notionalWad, feeWad);
+        // Fills past the bankruptcy price (within the band) and the fee may leave a flat account in debt, out of
+        // reach of the later stages, which need a position.
+        Ledger.coverResidualDebt(deps, account, marketId);
     }
 
     /// @dev Checks the account is liquidatable and sets up the batch: the account first (its margin exempt), the
@@ -68,16 +76,16 @@ library BookLiquidation {
         address account,
         uint32 marketId,
         uint256 orderCount
-    ) private returns (Liquidation memory l) {
+    ) private returns (Liquidation memory liq) {
         (int256 equityWad, uint256 maintenanceWad) = Ledger.health(deps, account);
         if (equityWad >= int256(maintenanceWad)) {
             revert ILiquidationWaterfall.LiquidationAccountHealthy(account, equityWad, maintenanceWad);
         }
-        l.b = SettlementCore.newBatch(deps, LIQUIDATION_DOMAIN | ++Ledger.state().liquidationCount, orderCount + 1);
-        l.b.exemptAccountIdx = SettlementCore.loadAccount(l.b, account);
-        l.marketIdx = SettlementCore.loadMarket(l.b, marketId, true, orderCount);
-        l.params = deps.registry.liquidationParams(marketId);
-        l.target = _target(l.b, l.marketIdx, l.params, account, orderCount);
+        liq.b = SettlementCore.newBatch(deps, LIQUIDATION_DOMAIN | ++Ledger.state().liquidationCount, orderCount + 1);
+        liq.b.exemptAccountIdx = SettlementCore.loadAccount(liq.b, account);
+        liq.marketIdx = SettlementCore.loadMarket(liq.b, marketId, true, orderCount);
+        liq.params = deps.registry.liquidationParams(marketId);
+        liq.target = _target(liq.b, liq.marketIdx, liq.params, account, orderCount);
     }
 
     /// @dev The synthetic order of the liquidated position: the opposite side, reduce-only and IOC, sized by the
@@ -118,25 +126,25 @@ library BookLiquidation {
     /// @dev One fill against a maker order: the maker's checks as in a batch, the liquidation band, both positions
     ///      moved, the maker's fee (a rebate is not paid), the fill's notional (rounded down) added up.
     function _fill(
-        Liquidation memory l,
+        Liquidation memory liq,
         Order[] calldata orders,
         bytes[] calldata signatures,
         LiquidationFill calldata fill
     ) private {
-        SettlementCore.Batch memory b = l.b;
-        Ledger.MarketCtx memory m = b.markets[l.marketIdx];
-        SettlementCore.OrderCtx memory mo = _maker(l, m.marketId, orders, signatures, fill.makerIndex);
+        SettlementCore.Batch memory b = liq.b;
+        Ledger.MarketCtx memory m = b.markets[liq.marketIdx];
+        SettlementCore.OrderCtx memory mo = _maker(liq, m.marketId, orders, signatures, fill.makerIndex);
         uint256 sizeWad = fill.sizeWad;
         uint256 priceWad = fill.priceWad;
-        SettlementCore.checkFillTerms(b, m, sizeWad, priceWad, l.params.liquidationBandWad);
+        SettlementCore.checkFillTerms(b, m, sizeWad, priceWad, liq.params.liquidationBandWad);
         SettlementCore.fillOrder(b, mo, sizeWad, priceWad);
-        SettlementCore.fillOrder(b, l.target, sizeWad, priceWad);
+        SettlementCore.fillOrder(b, liq.target, sizeWad, priceWad);
         SettlementCore.trade(b, m, mo, sizeWad, priceWad);
-        SettlementCore.trade(b, m, l.target, sizeWad, priceWad);
-        _chargeMakerFee(l, m.params.fees, mo.accountIdx, sizeWad, priceWad);
-        l.notionalWad += Math.mulDiv(sizeWad, priceWad, PositionMath.WAD);
+        SettlementCore.trade(b, m, liq.target, sizeWad, priceWad);
+        _chargeMakerFee(liq, m.params.fees, mo.accountIdx, sizeWad, priceWad);
+        liq.notionalWad += Math.mulDiv(sizeWad, priceWad, PositionMath.WAD);
         emit ILiquidationWaterfall.LiquidationFilled(
-            b.accounts[l.target.accountIdx].account,
+            b.accounts[liq.target.accountIdx].account,
             m.marketId,
             mo.hash,
             sizeWad,
@@ -147,40 +155,45 @@ library BookLiquidation {
     /// @dev The maker pays its maker fee (a rebate is not paid: there is no taker fee to fund it); the liquidated
     ///      account pays the liquidation fee instead, charged on the total at the end.
     function _chargeMakerFee(
-        Liquidation memory l,
+        Liquidation memory liq,
         FeeParams memory fees,
         uint256 makerAccountIdx,
         uint256 sizeWad,
         uint256 priceWad
     ) private pure {
         int256 makerRate = fees.makerFeeWad > 0 ? int256(fees.makerFeeWad) : int256(0);
-        SettlementCore.chargeFees(l.b, fees, makerAccountIdx, l.target.accountIdx, makerRate, 0, sizeWad, priceWad);
+        SettlementCore.chargeFees(liq.b, fees, makerAccountIdx, liq.target.accountIdx, makerRate, 0, sizeWad, priceWad);
     }
 
     /// @dev The maker order of a fill: a valid index, the market and the opposite side of the liquidated position,
     ///      another account; then loaded and checked as in a batch.
     function _maker(
-        Liquidation memory l,
+        Liquidation memory liq,
         uint32 marketId,
         Order[] calldata orders,
         bytes[] calldata signatures,
         uint256 makerIndex
     ) private returns (SettlementCore.OrderCtx memory) {
-        SettlementCore.Batch memory b = l.b;
+        SettlementCore.Batch memory b = liq.b;
         if (makerIndex >= orders.length) {
-            revert IPositionManager.FillInvalidOrderIndex(b.fillIndex, makerIndex, l.target.index);
+            revert IPositionManager.FillInvalidOrderIndex(b.fillIndex, makerIndex, liq.target.index);
         }
         Order calldata maker = orders[makerIndex];
         if (
             maker.marketId != marketId ||
-            OrderLib.isBuy(maker.flags) == OrderLib.isBuy(l.target.flags) ||
-            maker.account == b.accounts[l.target.accountIdx].account
+            OrderLib.isBuy(maker.flags) == OrderLib.isBuy(liq.target.flags) ||
+            maker.account == b.accounts[liq.target.accountIdx].account
         ) revert IPositionManager.FillIncompatibleOrders(b.fillIndex);
         return SettlementCore.loadMaker(b, maker, signatures[makerIndex], makerIndex);
     }
 
     /// @dev Adds `notionalWad` to the market's liquidated notional of this block, within the per-block cap.
-    function _recordBlockNotional(Ledger.State storage $, uint32 marketId, uint256 notionalWad, uint256 capWad) private {
+    function _recordBlockNotional(
+        Ledger.State storage $,
+        uint32 marketId,
+        uint256 notionalWad,
+        uint256 capWad
+    ) private {
         Ledger.BlockLiquidations storage bl = $.blockLiquidations[marketId];
         uint256 total = (bl.blockNumber == block.number ? bl.notionalWad : 0) + notionalWad;
         if (total > capWad) revert ILiquidationWaterfall.LiquidationBlockCapExceeded(marketId, total, capWad);

@@ -5,6 +5,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {MarketRiskParams, MarketStatus} from "../interfaces/MarketTypes.sol";
 import {AccountMargin} from "../interfaces/IPositionManager.sol";
+import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
+import {ILiquidationWaterfall} from "../interfaces/ILiquidationWaterfall.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {IMarketRegistry} from "../interfaces/IMarketRegistry.sol";
 import {IOracleRegistry} from "../interfaces/IOracleRegistry.sol";
@@ -64,6 +66,9 @@ library Ledger {
         uint256 uncollectedWad;
         /// The part of `uncollectedWad` the insurance fund did not cover: taken pro rata from the claims.
         uint256 haircutWad;
+        /// Σ of the signed sizes `settlePosition` closed (open shorts = open longs + this; the market is flat when OI
+        /// and this are both 0).
+        int256 settledSizeWad;
     }
     /// @custom:storage-location erc7201:keel.storage.PositionManager
     struct State {
@@ -296,5 +301,22 @@ library Ledger {
         (accounts[0], deltas[0]) = (from, -int256(amountWad));
         (accounts[1], deltas[1]) = (to, int256(amountWad));
         d.vault.settleBalances(accounts, deltas);
+    }
+
+    /// @dev An account left by the waterfall (book liquidation, ADL) without any position and with a negative balance
+    ///      (fills past its bankruptcy price, a clamped bankruptcy price, the fee) is out of reach of the later stages:
+    ///      its pending withdrawal is released, the insurance fund covers what it can of the rest, and what it cannot
+    ///      stays recorded as the account's debt in the vault (`BadDebtRecorded`, DESIGN §13.11).
+    function coverResidualDebt(Deps memory d, address account, uint32 marketId) internal {
+        State storage $ = state();
+        if ($.accounts[account].openMarkets != 0 || d.vault.balanceWad(account) >= 0) return;
+        d.vault.releaseWithdrawal(account);
+        int256 balanceWad = d.vault.balanceWad(account);
+        if (balanceWad >= 0) return;
+        uint256 debtWad = uint256(-balanceWad);
+        address fund = $.insuranceFund;
+        uint256 coveredWad = account == fund ? 0 : IInsuranceFund(fund).coverBadDebt(marketId, debtWad);
+        if (coveredWad != 0) move(d, fund, account, coveredWad);
+        if (coveredWad < debtWad) emit ILiquidationWaterfall.BadDebtRecorded(account, marketId, debtWad - coveredWad);
     }
 }

@@ -199,4 +199,47 @@ library PositionMath {
         uint256 delta = priceWad > markWad ? priceWad - markWad : markWad - priceWad;
         within = delta <= maxDeltaWad;
     }
+
+    /* LIQUIDATION WATERFALL */
+
+    /// @notice The price at which closing the whole `sizeWad` brings an account with `deficitWad` of negative equity to
+    ///         zero, other marks held (DESIGN §8): `mark + deficit / size` — a long is sold above the mark, a short
+    ///         bought below it.
+    /// @dev The offset `deficit / |size|` is rounded down (toward the mark), so counterparties never give up more than
+    ///      the deficit. Clamped to [0, 1e18] for BOUNDED markets and to ≥ 0 for ASSET. `sizeWad` must not be 0.
+    function bankruptcyPrice(
+        MarketKind kind,
+        int256 sizeWad,
+        uint256 markWad,
+        uint256 deficitWad
+    ) internal pure returns (uint256) {
+        uint256 offsetWad = Math.mulDiv(deficitWad, WAD, SignedMath.abs(sizeWad));
+        if (sizeWad < 0) return offsetWad >= markWad ? 0 : markWad - offsetWad;
+        uint256 priceWad = markWad + offsetWad;
+        return kind == MarketKind.Bounded ? Math.min(priceWad, WAD) : priceWad;
+    }
+
+    /// @notice The auto-deleveraging rank score of a position (DESIGN §8): `profit ratio · notional / equity`, the
+    ///         profit ratio being `mark / entry` for a long and `entry / mark` for a short (entry = |openNotional| /
+    ///         |size|, so the ratio is `notional / |openNotional|` or its inverse). Wad, each step rounded down.
+    /// @param pnlWad The position's unrealized PnL minus pending funding.
+    /// @param equityWad The account's equity (maintenance basis).
+    /// @return 0 for a flat or unprofitable position; `type(uint256).max` for a profitable one with equity ≤ 0.
+    function adlScore(
+        int256 sizeWad,
+        int256 openNotionalWad,
+        uint256 markWad,
+        int256 pnlWad,
+        int256 equityWad
+    ) internal pure returns (uint256) {
+        if (sizeWad == 0 || pnlWad <= 0) return 0;
+        if (equityWad <= 0) return type(uint256).max;
+        uint256 entryNotionalWad = Math.max(SignedMath.abs(openNotionalWad), 1);
+        uint256 notionalWad = notional(sizeWad, markWad);
+        uint256 ratioWad =
+            sizeWad > 0
+                ? Math.mulDiv(notionalWad, WAD, entryNotionalWad)
+                : Math.mulDiv(entryNotionalWad, WAD, Math.max(notionalWad, 1));
+        return Math.mulDiv(ratioWad, notionalWad, uint256(equityWad));
+    }
 }

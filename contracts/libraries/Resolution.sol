@@ -57,9 +57,10 @@ library Resolution {
         IOracleRegistry.PriceSnapshot memory snap = d.oracle.snapshot(marketId);
         // Silent since the later of the last price and the activation (a market never priced is not frozen at once).
         uint64 lastPriceAt = uint64(Math.max(snap.timestamp, info.statusChangedAt));
-        uint64 freezeAt = lastPriceAt +
-            d.registry.oracleParams(marketId).maxStalenessSec +
-            d.registry.lifecycleParams(marketId).freezeAfterSec;
+        uint64 freezeAt =
+            lastPriceAt +
+                d.registry.oracleParams(marketId).maxStalenessSec +
+                d.registry.lifecycleParams(marketId).freezeAfterSec;
         if (block.timestamp < freezeAt) {
             revert IMarketResolution.ResolutionOracleNotFrozen(marketId, lastPriceAt, freezeAt);
         }
@@ -97,11 +98,15 @@ library Resolution {
             $.settlementClaims[account][marketId] += uint256(pnlWad);
             r.totalClaimsWad += uint256(pnlWad);
         } else if (pnlWad < 0) {
-            collectedWad = _collectLoss(d, $, account, uint256(-pnlWad));
-            r.uncollectedWad += uint256(-pnlWad) - collectedWad;
+            uint256 uncollectedWad;
+            (collectedWad, uncollectedWad) = _collectLoss(d, $, account, uint256(-pnlWad));
+            r.uncollectedWad += uncollectedWad;
         }
         emit IMarketResolution.PositionSettled(account, marketId, sizeWad, pnlWad, collectedWad);
-        if (m.openInterestWad == 0) _settleMarket(d, $, marketId);
+        // Open interest counts longs only and settlement closes one side at a time; every other path keeps Σ sizes
+        // at 0, so open shorts = open longs + Σ settled sizes. The last position closed: both are 0.
+        r.settledSizeWad += sizeWad;
+        if (m.openInterestWad == 0 && r.settledSizeWad == 0) _settleMarket(d, $, marketId);
     }
 
     /// @notice See {IMarketResolution-claimSettlement}.
@@ -148,18 +153,29 @@ library Resolution {
     }
 
     /// @dev A loser pays its loss from its balance (releasing its pending withdrawal if the balance falls short). An
-    ///      account with other positions pays in full; one without pays at most what it has. Returns what was paid.
+    ///      account with other positions pays in full (its other markets' waterfall handles any debt). An account
+    ///      settling its last position pays at most what it has; what it cannot pay — and any debt left by its earlier
+    ///      settlements — is written off its balance into this market's uncollected losses (covered by the fund, then
+    ///      the haircut), so no debt stays behind on an account without positions.
     function _collectLoss(
         Ledger.Deps memory d,
         Ledger.State storage $,
         address account,
         uint256 lossWad
-    ) private returns (uint256 collectedWad) {
+    ) private returns (uint256 collectedWad, uint256 uncollectedWad) {
         int256 balanceWad = d.vault.balanceWad(account);
         if (balanceWad < int256(lossWad)) balanceWad += int256(d.vault.releaseWithdrawal(account));
-        bool otherPositions = $.accounts[account].openMarkets != 0;
-        collectedWad = otherPositions ? lossWad : Math.min(lossWad, balanceWad > 0 ? uint256(balanceWad) : 0);
-        if (collectedWad != 0) Ledger.move(d, account, address(this), collectedWad);
+        if ($.accounts[account].openMarkets != 0 || balanceWad >= int256(lossWad)) {
+            collectedWad = lossWad;
+            Ledger.move(d, account, address(this), lossWad);
+        } else if (balanceWad >= 0) {
+            collectedWad = uint256(balanceWad);
+            uncollectedWad = lossWad - collectedWad;
+            if (collectedWad != 0) Ledger.move(d, account, address(this), collectedWad);
+        } else {
+            uncollectedWad = lossWad + uint256(-balanceWad);
+            Ledger.move(d, address(this), account, uint256(-balanceWad));
+        }
     }
 
     /// @dev The last position closed: the insurance fund covers what losers could not pay as far as it can, the rest

@@ -355,7 +355,12 @@ library SettlementCore {
     /// @dev Index of the market's context, loaded (parameters, fresh prices, OI, funding) once per batch. Through an
     ///      order (`trading`) the market must trade (Active) or reduce (Resolving); margin checks of positions the
     ///      batch did not touch accept any status.
-    function loadMarket(Batch memory b, uint32 marketId, bool trading, uint256 orderIndex) internal returns (uint256 idx) {
+    function loadMarket(
+        Batch memory b,
+        uint32 marketId,
+        bool trading,
+        uint256 orderIndex
+    ) internal returns (uint256 idx) {
         uint256 key = tkey(b.batchId, NS_MARKET, marketId);
         idx = tload(key);
         if (idx != 0) return idx - 1;

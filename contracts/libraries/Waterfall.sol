@@ -5,7 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {ILiquidationWaterfall, LiquidationStatus} from "../interfaces/ILiquidationWaterfall.sol";
 import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
-import {LiquidationParams, MarketKind} from "../interfaces/MarketTypes.sol";
+import {MarketStatus} from "../interfaces/MarketTypes.sol";
 import {Ledger} from "./Ledger.sol";
 import {PositionMath} from "./PositionMath.sol";
 
@@ -26,7 +26,8 @@ library Waterfall {
         (int256 equityWad, uint256 maintenanceWad) = Ledger.health(d, account);
         since = $.liquidatableSince[account];
         if (equityWad < int256(maintenanceWad)) {
-            if (since == 0) {
+            // A flag whose permissionless window has closed in every market the account holds is stale: flag again.
+            if (since == 0 || block.timestamp > uint256(since) + 2 * _longestPermissionlessDelay(d, account)) {
                 since = uint64(block.timestamp);
                 $.liquidatableSince[account] = since;
                 emit ILiquidationWaterfall.LiquidatableFlagged(account, since);
@@ -34,6 +35,16 @@ library Waterfall {
         } else if (since != 0) {
             _clearFlag($, account);
             since = 0;
+        }
+    }
+
+    /// @dev The longest `permissionlessAfterSec` among the markets `account` holds (0 without a position).
+    function _longestPermissionlessDelay(Ledger.Deps memory d, address account) private view returns (uint256 delay) {
+        uint256 markets = Ledger.state().accounts[account].openMarkets;
+        while (markets != 0) {
+            uint32 id = Ledger.lowestMarket(markets);
+            markets &= markets - 1;
+            delay = Math.max(delay, d.registry.liquidationParams(id).permissionlessAfterSec);
         }
     }
 
@@ -56,7 +67,8 @@ library Waterfall {
         if (equityWad < 0) {
             uint256 deficitWad = uint256(-equityWad);
             uint256 coveredWad = IInsuranceFund(fund).coverBadDebt(marketId, deficitWad);
-            if (coveredWad < deficitWad) revert ILiquidationWaterfall.BackstopCannotCover(account, deficitWad, coveredWad);
+            if (coveredWad < deficitWad)
+                revert ILiquidationWaterfall.BackstopCannotCover(account, deficitWad, coveredWad);
         }
         d.vault.releaseWithdrawal(account);
         (int256 accountCashWad, int256 fundCashWad) = _takeOverAll(d, account, fund);
@@ -137,19 +149,32 @@ library Waterfall {
         if (counterparties.length == 0) revert ILiquidationWaterfall.AdlNoCounterparty();
         uint256 deficitWad = uint256(-equityWad);
         Ledger.MarketCtx memory m = Ledger.loadMarket(d, marketId);
-        _requireFundCannotCover($, account, m, sizeWad, deficitWad);
+        MarketStatus status = m.params.status;
+        if (status != MarketStatus.Active && status != MarketStatus.Resolving) {
+            revert ILiquidationWaterfall.LiquidationMarketNotTrading(marketId, status);
+        }
+        _requireFundCannotCover(d, $, account, m, sizeWad, deficitWad);
 
         d.vault.releaseWithdrawal(account);
-        uint256 priceWad = bankruptcyPrice(m, sizeWad, deficitWad);
-        (address[] memory accounts, int256[] memory deltas) = _closeAgainst(m, account, sizeWad, priceWad, counterparties);
+        uint256 priceWad = PositionMath.bankruptcyPrice(m.params.kind, sizeWad, m.markWad, deficitWad);
+        (address[] memory accounts, int256[] memory deltas) = _closeAgainst(
+            m,
+            account,
+            sizeWad,
+            priceWad,
+            counterparties
+        );
         Ledger.storeOpenInterest(m);
         d.vault.settleBalances(accounts, deltas);
-        _recordResidualDebt(d, $, account, marketId);
+        Ledger.coverResidualDebt(d, account, marketId);
     }
 
-    /// @dev ADL is for what the fund cannot take: it cannot cover the deficit (too little available, draw cap), or
-    ///      the backstop's exposure cap has no room for the position. The fund's own bankrupt positions always qualify.
+    /// @dev ADL is for what the fund cannot take: it cannot cover the deficit (too little available, draw cap), the
+    ///      backstop's exposure cap has no room for the position, or the takeover would leave the fund below its own
+    ///      maintenance margin (the backstop reverts `BackstopCannotCover`). The fund's own bankrupt positions always
+    ///      qualify.
     function _requireFundCannotCover(
+        Ledger.Deps memory d,
         Ledger.State storage $,
         address account,
         Ledger.MarketCtx memory m,
@@ -165,7 +190,32 @@ library Waterfall {
         int256 fundAfterWad = fundSizeWad + sizeWad;
         bool grows = SignedMath.abs(fundAfterWad) > SignedMath.abs(fundSizeWad);
         if (grows && PositionMath.notional(fundAfterWad, m.markWad) > insurance.backstopExposureCap(m.marketId)) return;
+        if (_takeoverBreaksFundMaintenance(d, $, account, fund, deficitWad)) return;
         revert ILiquidationWaterfall.AdlInsuranceCanCover(account, deficitWad, coverableWad);
+    }
+
+    /// @dev Whether the backstop's takeover of every position of `account` (equity −`deficitWad`) would leave the
+    ///      fund's equity below its maintenance margin: the fund's equity falls by the deficit and each market's
+    ///      requirement is recomputed at the fund's combined size.
+    function _takeoverBreaksFundMaintenance(
+        Ledger.Deps memory d,
+        Ledger.State storage $,
+        address account,
+        address fund,
+        uint256 deficitWad
+    ) private view returns (bool) {
+        (int256 fundEquityWad, uint256 maintenanceWad) = Ledger.health(d, fund);
+        uint256 markets = $.accounts[account].openMarkets;
+        while (markets != 0) {
+            uint32 id = Ledger.lowestMarket(markets);
+            markets &= markets - 1;
+            Ledger.MarketCtx memory mk = Ledger.loadMarket(d, id);
+            int256 fundSizeWad = $.positions[fund][id].sizeWad;
+            (, , uint256 beforeWad) = Ledger.positionMargin(mk, fundSizeWad, 0, 0);
+            (, , uint256 afterWad) = Ledger.positionMargin(mk, fundSizeWad + $.positions[account][id].sizeWad, 0, 0);
+            maintenanceWad = maintenanceWad + afterWad - beforeWad;
+        }
+        return fundEquityWad - int256(deficitWad) < int256(maintenanceWad);
     }
 
     /// @dev An auto-deleveraging in progress: the vault deltas are the bankrupt account, each counterparty, then the
@@ -231,39 +281,12 @@ library Waterfall {
         int256 sizeWad
     ) private view returns (uint256) {
         Ledger.PositionSlot memory s = Ledger.state().positions[c][m.marketId];
-        int256 pnlWad = PositionMath.unrealizedPnl(s.sizeWad, s.openNotionalWad, m.markWad) -
-            Ledger.pendingFunding(m, s);
+        int256 pnlWad =
+            PositionMath.unrealizedPnl(s.sizeWad, s.openNotionalWad, m.markWad) - Ledger.pendingFunding(m, s);
         if (c == account || s.sizeWad == 0 || (s.sizeWad > 0) == (sizeWad > 0) || pnlWad <= 0) {
             revert ILiquidationWaterfall.AdlCounterpartyNotEligible(c, s.sizeWad, pnlWad);
         }
         return SignedMath.abs(s.sizeWad);
-    }
-
-    /// @dev Once the bankrupt account holds no position, a deficit still left (bankruptcy price clamped) is covered by
-    ///      the fund as far as it can; the rest stays recorded as the account's debt in the vault.
-    function _recordResidualDebt(Ledger.Deps memory d, Ledger.State storage $, address account, uint32 marketId) private {
-        if ($.accounts[account].openMarkets != 0) return;
-        int256 balanceWad = d.vault.balanceWad(account);
-        if (balanceWad >= 0) return;
-        uint256 debtWad = uint256(-balanceWad);
-        address fund = $.insuranceFund;
-        uint256 coveredWad = account == fund ? 0 : IInsuranceFund(fund).coverBadDebt(marketId, debtWad);
-        if (coveredWad != 0) Ledger.move(d, fund, account, coveredWad);
-        if (coveredWad < debtWad) emit ILiquidationWaterfall.BadDebtRecorded(account, marketId, debtWad - coveredWad);
-    }
-
-    /// @notice The price at which closing the whole `sizeWad` brings an account with `deficitWad` of negative equity to
-    ///         zero, other marks held: `mark + deficit / size` (a long is sold above the mark, a short bought below),
-    ///         the offset rounded down (toward the mark), clamped to [0, 1e18] for BOUNDED and to ≥ 0 for ASSET.
-    function bankruptcyPrice(
-        Ledger.MarketCtx memory m,
-        int256 sizeWad,
-        uint256 deficitWad
-    ) internal pure returns (uint256) {
-        uint256 offsetWad = Math.mulDiv(deficitWad, WAD, SignedMath.abs(sizeWad));
-        if (sizeWad < 0) return offsetWad >= m.markWad ? 0 : m.markWad - offsetWad;
-        uint256 priceWad = m.markWad + offsetWad;
-        return m.params.kind == MarketKind.Bounded ? Math.min(priceWad, WAD) : priceWad;
     }
 
     /* VIEWS */
@@ -290,19 +313,11 @@ library Waterfall {
         Ledger.PositionSlot memory s = Ledger.state().positions[account][marketId];
         if (s.sizeWad == 0) return 0;
         Ledger.MarketCtx memory m = Ledger.loadMarket(d, marketId);
-        int256 pnlWad = PositionMath.unrealizedPnl(s.sizeWad, s.openNotionalWad, m.markWad) -
-            Ledger.pendingFunding(m, s);
+        int256 pnlWad =
+            PositionMath.unrealizedPnl(s.sizeWad, s.openNotionalWad, m.markWad) - Ledger.pendingFunding(m, s);
         if (pnlWad <= 0) return 0;
         (int256 equityWad, ) = Ledger.health(d, account);
-        if (equityWad <= 0) return type(uint256).max;
-        uint256 entryNotionalWad = SignedMath.abs(s.openNotionalWad);
-        uint256 notionalWad = PositionMath.notional(s.sizeWad, m.markWad);
-        // profit ratio = mark / entry (long) or entry / mark (short); entry = |openNotional| / |size|, so the ratio
-        // is notional / |openNotional| or its inverse.
-        uint256 ratioWad = s.sizeWad > 0
-            ? Math.mulDiv(notionalWad, WAD, Math.max(entryNotionalWad, 1))
-            : Math.mulDiv(entryNotionalWad, WAD, Math.max(notionalWad, 1));
-        return Math.mulDiv(ratioWad, notionalWad, uint256(equityWad));
+        return PositionMath.adlScore(s.sizeWad, s.openNotionalWad, m.markWad, pnlWad, equityWad);
     }
 
     /* INTERNAL */

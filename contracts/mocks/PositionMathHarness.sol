@@ -69,4 +69,23 @@ contract PositionMathHarness {
     function flagsValid(uint8 flags) external pure returns (bool) {
         return OrderLib.flagsValid(flags);
     }
+
+    function bankruptcyPrice(
+        MarketKind kind,
+        int256 size,
+        uint256 mark,
+        uint256 deficit
+    ) external pure returns (uint256) {
+        return PositionMath.bankruptcyPrice(kind, size, mark, deficit);
+    }
+
+    function adlScore(
+        int256 size,
+        int256 openNotional,
+        uint256 mark,
+        int256 pnl,
+        int256 equity
+    ) external pure returns (uint256) {
+        return PositionMath.adlScore(size, openNotional, mark, pnl, equity);
+    }
 }

@@ -409,6 +409,53 @@ export function liquidationPrice(
   );
 }
 
+/**
+ * The price at which closing the whole `sizeWad` brings an account with `deficitWad` of negative equity to zero,
+ * other marks held (DESIGN §8): `mark + deficit / size`, the offset rounded down (toward the mark, so counterparties
+ * never give up more than the deficit), clamped to [0, 1e18] for BOUNDED and to ≥ 0 for ASSET. Mirrors
+ * `PositionMath.bankruptcyPrice`.
+ * @param kind The market's kind.
+ * @param sizeWad The bankrupt position's size (nonzero, signed wad).
+ * @param markWad The mark (wad).
+ * @param deficitWad The account's negative equity, as a positive amount (USD wad).
+ * @returns The bankruptcy price (wad).
+ * @throws {MathPanicError} 0x12 when `sizeWad` is 0.
+ */
+export function bankruptcyPrice(kind: MarketKind, sizeWad: bigint, markWad: bigint, deficitWad: bigint): bigint {
+  const offsetWad = mulDiv(deficitWad, WAD, abs(sizeWad), false, "bankruptcyPrice");
+  if (sizeWad < 0n) return offsetWad >= markWad ? 0n : markWad - offsetWad;
+  const priceWad = checkedUint(markWad + offsetWad, "bankruptcyPrice: mark + offset");
+  return kind === MarketKind.Bounded ? min(priceWad, WAD) : priceWad;
+}
+
+/**
+ * The auto-deleveraging rank score of a position (DESIGN §8): `profit ratio · notional / equity` (wad), the profit
+ * ratio being `mark / entry` for a long and `entry / mark` for a short. Mirrors `PositionMath.adlScore`.
+ * @param sizeWad The position's size (signed wad).
+ * @param openNotionalWad Its cost basis (signed USD wad).
+ * @param markWad The mark (wad).
+ * @param pnlWad Its unrealized PnL minus pending funding (USD wad).
+ * @param equityWad The account's equity, pending withdrawal included (USD wad).
+ * @returns 0 for a flat or unprofitable position; `2^256 − 1` for a profitable one with equity ≤ 0.
+ */
+export function adlScore(
+  sizeWad: bigint,
+  openNotionalWad: bigint,
+  markWad: bigint,
+  pnlWad: bigint,
+  equityWad: bigint,
+): bigint {
+  if (sizeWad === 0n || pnlWad <= 0n) return 0n;
+  if (equityWad <= 0n) return UINT256_MAX;
+  const entryNotionalWad = max(abs(openNotionalWad), 1n);
+  const notionalWad = notional(sizeWad, markWad);
+  const ratioWad =
+    sizeWad > 0n
+      ? mulDiv(notionalWad, WAD, entryNotionalWad, false, "adlScore: long ratio")
+      : mulDiv(entryNotionalWad, WAD, max(notionalWad, 1n), false, "adlScore: short ratio");
+  return mulDiv(ratioWad, notionalWad, equityWad, false, "adlScore");
+}
+
 /** The result of {@link withinBand}. */
 export interface BandCheck {
   /** Whether the price is within the band. */

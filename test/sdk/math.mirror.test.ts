@@ -14,7 +14,9 @@ import {
   MathPanicError,
   WAD,
   accountMargin,
+  adlScore,
   applyFill,
+  bankruptcyPrice,
   flagsValid,
   fundingOwed,
   initialMarginFraction,
@@ -569,6 +571,42 @@ describe("SDK math mirrors = PositionMath / OrderLib", function () {
           tally,
         );
       });
+    });
+  });
+
+  describe("liquidation waterfall", function () {
+    it("bankruptcyPrice: longs above the mark, shorts below (floored at 0), BOUNDED capped at 1", async function () {
+      const state = fc.tuple(
+        kindArb,
+        pick<bigint>([6, sizeArb], [1, fc.constant(0n)]),
+        priceArb,
+        pick<bigint>([5, usdArb.map(abs)], [1, anyUint256]),
+      );
+      await check(state, async ([kind, size, mark, deficit], tally) => {
+        expectSame(
+          mirrorOutcome(() => bankruptcyPrice(kind, size, mark, deficit)),
+          await chainOutcome(() => h.bankruptcyPrice(kind, size, mark, deficit)),
+          { kind, size, mark, deficit },
+          tally,
+        );
+      });
+    });
+
+    it("adlScore: profitable longs and shorts, losing or flat positions, equity ≤ 0", async function () {
+      const state = fc.tuple(sizeArb, usdArb, priceArb, usdArb, usdArb);
+      await check(
+        state,
+        async ([size, openNotional, mark, pnl, equity], tally) => {
+          expectSame(
+            mirrorOutcome(() => adlScore(size, openNotional, mark, pnl, equity)),
+            await chainOutcome(() => h.adlScore(size, openNotional, mark, pnl, equity)),
+            { size, openNotional, mark, pnl, equity },
+            tally,
+          );
+          // Realistic inputs rarely overflow the score: panics are compared when they occur, not required.
+        },
+        false,
+      );
     });
   });
 
