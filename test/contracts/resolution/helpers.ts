@@ -7,7 +7,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionResponse } from "ethers";
-import { BTC_USD, SENATE22_R, fund, usdc, type KeelFixture } from "../../fixtures/keel";
+import { BTC_USD, SENATE22_R, fund, seedInsuranceFund, usdc, type KeelFixture } from "../../fixtures/keel";
 
 /** Dispute windows: 3 days for BTC-USD (outlasts the mainnet timelock), 1 hour for SENATE22-R. */
 export const DISPUTE_WINDOW: Record<number, number> = { [BTC_USD]: 3 * 86400, [SENATE22_R]: 3600 };
@@ -63,10 +63,7 @@ export async function fundEach(f: KeelFixture, signers: HardhatEthersSigner[], a
 
 /** Seeds the insurance fund's vault account with `amount` USDC (minted to the deployer and deposited for the fund). */
 export async function seedInsurance(f: KeelFixture, amount: string | number): Promise<void> {
-  const fundAddress = await f.fund.getAddress();
-  await f.usdc.mint(f.deployer.address, usdc(amount));
-  await f.usdc.connect(f.deployer).approve(await f.vault.getAddress(), usdc(amount));
-  await f.vault.connect(f.deployer).depositFor(fundAddress, usdc(amount));
+  await seedInsuranceFund(f, usdc(amount));
 }
 
 /** `⌈a / b⌉` for non-negative bigints. */

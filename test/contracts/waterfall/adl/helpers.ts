@@ -6,7 +6,7 @@
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import { deployKeel, fund, usdc, type KeelFixture } from "../../../fixtures/keel";
+import { deployKeel, fund, usdc, type KeelFixture, seedInsuranceFund } from "../../../fixtures/keel";
 import { BTC_USD, SENATE22_R, WAD, defaultPrices, trade, wad } from "../../trading/helpers";
 import { place, setFees, walkPrices, type Account } from "../../trading/behaviourHelpers";
 
@@ -58,12 +58,8 @@ export async function bankruptLong(f: AdlFixture, seller: Account = f.bob): Prom
   await walkPrices(f, { [BTC_USD]: BANKRUPT_MARK });
 }
 
-/** Deposits `usdcAmount` (token units) into the insurance fund's vault account. */
-export async function fundInsurance(f: KeelFixture, usdcAmount: bigint): Promise<void> {
-  await f.usdc.mint(f.deployer.address, usdcAmount);
-  await f.usdc.connect(f.deployer).approve(await f.vault.getAddress(), usdcAmount);
-  await f.vault.connect(f.deployer).depositFor(await f.fund.getAddress(), usdcAmount);
-}
+/** Deposits `amountUsdc` (token units) into the insurance fund's vault account (see `seedInsuranceFund`). */
+export const fundInsurance = seedInsuranceFund;
 
 /** `autoDeleverage` sent by the deployer (ADL_ROLE); not awaited for the receipt, so revert matchers can wrap it. */
 export async function adl(

@@ -8,7 +8,16 @@
  */
 import { ethers } from "hardhat";
 import type { Signer } from "ethers";
-import { BTC_USD, SENATE22_R, deployKeel, fund, usdc, wad, type KeelFixture } from "../../../fixtures/keel";
+import {
+  BTC_USD,
+  SENATE22_R,
+  deployKeel,
+  fund,
+  usdc,
+  wad,
+  type KeelFixture,
+  seedInsuranceFund,
+} from "../../../fixtures/keel";
 import type { SignedOrder } from "../../../../keepers/sdk/batch";
 import type { Order } from "../../../../keepers/sdk/orders";
 import { BTC_PRICE, OrderFlag, defaultPrices, order, signed, trade } from "../../trading/helpers";
@@ -16,13 +25,8 @@ import { setFees, walkPrices, type Account } from "../../trading/behaviourHelper
 
 export { BTC_USD, SENATE22_R, BTC_PRICE, OrderFlag, wad, usdc };
 
-/** Deposits `amountUsdc` (token units) into the insurance fund's vault account (minted to the deployer first). */
-export async function seedFund(f: KeelFixture, amountUsdc: bigint): Promise<void> {
-  const fundAddress = await f.fund.getAddress();
-  await f.usdc.mint(f.deployer.address, amountUsdc);
-  await f.usdc.connect(f.deployer).approve(await f.vault.getAddress(), amountUsdc);
-  await f.vault.connect(f.deployer).depositFor(fundAddress, amountUsdc);
-}
+/** Deposits `amountUsdc` (token units) into the insurance fund's vault account (see `seedInsuranceFund`). */
+export const seedFund = seedInsuranceFund;
 
 /** Options of {@link backstopSetup}. */
 export interface BackstopSetup {

@@ -9,7 +9,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { ContractTransactionResponse } from "ethers";
 import type { SignedOrder } from "../../../../keepers/sdk/batch";
 import type { Order } from "../../../../keepers/sdk/orders";
-import { BTC_USD, fund, usdc, wad, type KeelFixture } from "../../../fixtures/keel";
+import { BTC_USD, fund, usdc, wad, type KeelFixture, seedInsuranceFund } from "../../../fixtures/keel";
 import { BTC_PRICE, defaultPrices, trade } from "../../trading/helpers";
 import { place, walkPrices, type Account } from "../../trading/behaviourHelpers";
 
@@ -162,9 +162,5 @@ export async function liquidatableLong(f: KeelFixture): Promise<void> {
   await markAt(f, LIQ_MARK);
 }
 
-/** Deposits `amountUsdc` (token units) into the insurance fund's vault account, paid by the deployer. */
-export async function seedInsurance(f: KeelFixture, amountUsdc: bigint): Promise<void> {
-  await f.usdc.mint(f.deployer.address, amountUsdc);
-  await f.usdc.connect(f.deployer).approve(await f.vault.getAddress(), amountUsdc);
-  await f.vault.connect(f.deployer).depositFor(await f.fund.getAddress(), amountUsdc);
-}
+/** Deposits `amountUsdc` (token units) into the insurance fund's vault account (see `seedInsuranceFund`). */
+export const seedInsurance = seedInsuranceFund;
