@@ -5,5 +5,6 @@
 export * from "./markets";
 export * from "./orders";
 export * from "./batch";
+export * from "./cancels";
 export * from "./math";
 export * from "./typechain";

@@ -1,0 +1,288 @@
+/**
+ * The HTTP routes under /v1 (DESIGN §10): signed writes (place order, cancel, cancel-all, schedule-cancel) and
+ * queries (markets, book, trades, account, orders, one order). Each route declares its params, query, body and
+ * responses as JSON schemas (./schemas.ts), which validate the request, serialize the response and document the route
+ * in the OpenAPI document. Handlers decode the validated JSON into bigints, call the {@link ExchangeApi} and encode
+ * its answer; they hold no state.
+ */
+import type { FastifyInstance, onRequestHookHandler } from "fastify";
+import type { SignedOrder } from "../sdk/batch";
+import type { CancelAllRequest, CancelOrderRequest, ScheduleCancelRequest } from "../sdk/cancels";
+import { ApiError, ApiErrorCode, type ExchangeApi, type OrdersFilter } from "./api";
+import {
+  accountParamsSchema,
+  accountViewSchema,
+  arrayOf,
+  bookQuerySchema,
+  bookSnapshotSchema,
+  cancelAllRequestSchema,
+  cancelOrderRequestSchema,
+  errorResponses,
+  hashParamsSchema,
+  marketParamsSchema,
+  marketViewSchema,
+  object,
+  orderViewSchema,
+  ordersQuerySchema,
+  placeOrderBodySchema,
+  placeOrderResultSchema,
+  scheduleCancelRequestSchema,
+  scheduledCancelSchema,
+  signedRequestBodySchema,
+  tradeViewSchema,
+  tradesQuerySchema,
+  type JsonSchema,
+} from "./schemas";
+import { fromWire, toWire } from "./wire";
+
+const WRITE_ERRORS = errorResponses(400, 401, 404, 409, 413, 415, 422, 429, 500, 503);
+const QUERY_ERRORS = errorResponses(400, 404, 500);
+
+/** What the routes need besides the service. */
+export interface RouteContext {
+  api: ExchangeApi;
+  /** Runs before a write route parses its body: refuses it while stopping (503) or over the client's rate (429). */
+  guardWrite: onRequestHookHandler;
+  /** Bounds the wait for an asynchronous service call (see {@link withTimeout}). */
+  within<T>(call: Promise<T>): Promise<T>;
+}
+
+/**
+ * `call`'s result, or ApiError 503 `TIMEOUT` once `timeoutMs` has passed. The call itself is not cancelled (a write
+ * may still take effect, which the message tells the caller); if it fails after the timeout, `onLateError` hears it.
+ */
+export async function withTimeout<T>(
+  call: Promise<T>,
+  timeoutMs: number,
+  onLateError: (error: unknown) => void,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      call.catch(onLateError);
+      const message =
+        `the exchange did not answer within ${timeoutMs} ms; the request may still take effect, ` +
+        "so query it (e.g. GET /v1/orders/:hash) before sending it again";
+      reject(new ApiError(ApiErrorCode.Timeout, 503, message, { timeoutMs }));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One signed write route: `{ request, signature }` → the service call → the wrapped result. */
+interface SignedRoute<Request> {
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  request: JsonSchema;
+  response: JsonSchema;
+  call(request: Request, signature: string): Promise<unknown>;
+}
+
+function registerSignedRoute<Request>(app: FastifyInstance, context: RouteContext, route: SignedRoute<Request>): void {
+  const body = signedRequestBodySchema(route.request);
+  app.post(
+    route.path,
+    {
+      onRequest: context.guardWrite,
+      schema: {
+        tags: ["cancels"],
+        operationId: route.operationId,
+        summary: route.summary,
+        description: route.description,
+        body,
+        response: { 200: route.response, ...WRITE_ERRORS },
+      },
+    },
+    async (request) => {
+      const { request: signed, signature } = fromWire<{ request: Request; signature: string }>(body, request.body);
+      return toWire(await context.within(route.call(signed, signature)));
+    },
+  );
+}
+
+/** Registers every /v1 HTTP route on `app`. */
+export function registerRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { api, within } = context;
+
+  app.post(
+    "/v1/orders",
+    {
+      onRequest: context.guardWrite,
+      schema: {
+        tags: ["orders"],
+        operationId: "placeOrder",
+        summary: "Place a signed order",
+        description:
+          "Checks the EIP-712 signature (account, approved agent or ERC-1271), flags, lot, tick, price band and " +
+          "margin, then matches the order. Returns the order after matching, the fills it made as taker and any own " +
+          "resting orders cancelled by self-trade prevention. Amounts are wad decimal strings.",
+        body: placeOrderBodySchema,
+        response: { 201: placeOrderResultSchema, ...WRITE_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const { order, signature } = fromWire<SignedOrder>(placeOrderBodySchema, request.body);
+      const result = await within(api.placeOrder(order, signature));
+      void reply.code(201);
+      return toWire(result);
+    },
+  );
+
+  registerSignedRoute<CancelOrderRequest>(app, context, {
+    path: "/v1/cancel",
+    operationId: "cancelOrder",
+    summary: "Cancel one order (signed CancelOrder)",
+    description:
+      "Cancels the order with this EIP-712 digest off chain (idempotent). The request is the EIP-712 " +
+      "`CancelOrder(address account,bytes32 orderHash)` under the Keel domain, signed by the account or an agent.",
+    request: cancelOrderRequestSchema,
+    response: object({ order: orderViewSchema }, [], "The order, now cancelled."),
+    call: async (request, signature) => ({ order: await api.cancelOrder(request, signature) }),
+  });
+
+  registerSignedRoute<CancelAllRequest>(app, context, {
+    path: "/v1/cancel-all",
+    operationId: "cancelAll",
+    summary: "Cancel every resting order (signed CancelAll)",
+    description:
+      "Cancels every resting and untriggered order of the account in `marketId` (0: every market). The request is " +
+      "`CancelAll(address account,uint32 marketId,uint64 deadline)`; the deadline lies at most 120 s ahead and each " +
+      "signature is accepted once.",
+    request: cancelAllRequestSchema,
+    response: object({ cancelled: arrayOf(orderViewSchema) }, [], "The orders cancelled."),
+    call: async (request, signature) => ({ cancelled: await api.cancelAll(request, signature) }),
+  });
+
+  registerSignedRoute<ScheduleCancelRequest>(app, context, {
+    path: "/v1/schedule-cancel",
+    operationId: "scheduleCancel",
+    summary: "Set the dead-man switch (signed ScheduleCancel)",
+    description:
+      "At `cancelAt` (unix seconds) every order of the account is cancelled unless a newer request moves it; " +
+      "`cancelAt` 0 clears it. The request is `ScheduleCancel(address account,uint64 cancelAt,uint64 deadline)`.",
+    request: scheduleCancelRequestSchema,
+    response: scheduledCancelSchema,
+    call: (request, signature) => api.scheduleCancel(request, signature),
+  });
+
+  app.get(
+    "/v1/markets",
+    {
+      schema: {
+        tags: ["markets"],
+        operationId: "markets",
+        summary: "List markets",
+        description: "Every listed market with its parameters, mark, index, open interest, funding and best prices.",
+        response: {
+          200: object({ markets: arrayOf(marketViewSchema) }, [], "Every listed market."),
+          ...errorResponses(500),
+        },
+      },
+    },
+    async () => ({ markets: toWire(await within(api.markets())) }),
+  );
+
+  app.get(
+    "/v1/markets/:marketId/book",
+    {
+      schema: {
+        tags: ["markets"],
+        operationId: "book",
+        summary: "Order book",
+        description: "Aggregated levels, best first, with the sequence number that WebSocket book deltas continue.",
+        params: marketParamsSchema,
+        querystring: bookQuerySchema,
+        response: { 200: bookSnapshotSchema, ...QUERY_ERRORS },
+      },
+    },
+    async (request) => {
+      const { marketId } = request.params as { marketId: number };
+      const { depth } = request.query as { depth: number };
+      return toWire(api.book(marketId, depth));
+    },
+  );
+
+  app.get(
+    "/v1/markets/:marketId/trades",
+    {
+      schema: {
+        tags: ["markets"],
+        operationId: "trades",
+        summary: "Recent trades",
+        description: "The market's latest fills, most recent first, with their settlement state.",
+        params: marketParamsSchema,
+        querystring: tradesQuerySchema,
+        response: { 200: object({ trades: arrayOf(tradeViewSchema) }, [], "Recent trades."), ...QUERY_ERRORS },
+      },
+    },
+    async (request) => {
+      const { marketId } = request.params as { marketId: number };
+      const { limit } = request.query as { limit: number };
+      return { trades: toWire(api.trades(marketId, limit)) };
+    },
+  );
+
+  app.get(
+    "/v1/accounts/:account",
+    {
+      schema: {
+        tags: ["accounts"],
+        operationId: "account",
+        summary: "Account margin state",
+        description: "Balance, equity, initial and maintenance margin, positions (settled and unsettled), open orders.",
+        params: accountParamsSchema,
+        response: { 200: accountViewSchema, ...QUERY_ERRORS },
+      },
+    },
+    async (request) => {
+      const { account } = fromWire<{ account: string }>(accountParamsSchema, request.params);
+      return toWire(await within(api.account(account)));
+    },
+  );
+
+  app.get(
+    "/v1/accounts/:account/orders",
+    {
+      schema: {
+        tags: ["accounts"],
+        operationId: "orders",
+        summary: "An account's orders",
+        description: "Open (resting and untriggered) orders by default; `status=all` adds recent final ones.",
+        params: accountParamsSchema,
+        querystring: ordersQuerySchema,
+        response: { 200: object({ orders: arrayOf(orderViewSchema) }, [], "The account's orders."), ...QUERY_ERRORS },
+      },
+    },
+    async (request) => {
+      const { account } = fromWire<{ account: string }>(accountParamsSchema, request.params);
+      const filter = request.query as OrdersFilter;
+      return { orders: toWire(api.orders(account, filter)) };
+    },
+  );
+
+  app.get(
+    "/v1/orders/:hash",
+    {
+      schema: {
+        tags: ["orders"],
+        operationId: "order",
+        summary: "One order by hash",
+        description: "The order with this EIP-712 digest, with its progress.",
+        params: hashParamsSchema,
+        response: { 200: orderViewSchema, ...QUERY_ERRORS },
+      },
+    },
+    async (request) => {
+      const { hash } = fromWire<{ hash: string }>(hashParamsSchema, request.params);
+      const order = api.order(hash);
+      if (!order) throw new ApiError(ApiErrorCode.NotFound, 404, `no order with hash ${hash}`, { hash });
+      return toWire(order);
+    },
+  );
+}

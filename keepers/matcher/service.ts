@@ -1,0 +1,444 @@
+/**
+ * The exchange service behind the gateway (DESIGN §10): order intake → matching engine → journal, queries, and the
+ * feeds. It is the only writer of the journal's orders; fills are journaled (SQLite, synchronous) before `placeOrder`
+ * returns, so an acknowledged fill survives a crash. The settlement keeper, possibly another process, settles the
+ * journaled fills; fills it had to drop come back through the journal and are rolled back in the book here.
+ */
+import { EventEmitter } from "node:events";
+import { getAddress, type Provider } from "ethers";
+import type { Logger } from "pino";
+import {
+  ApiError,
+  type AccountView,
+  type ExchangeApi,
+  type ExchangeEvents,
+  type MarketView,
+  type OrderView,
+  type PlaceOrderResult,
+  type PositionView,
+  type TradeView,
+} from "../gateway/api";
+import type { ChainIndexer } from "../indexer/indexer";
+import type { IndexedMarket } from "../indexer/state";
+import type { Journal, JournalFill } from "../settlement/journal";
+import {
+  MAX_REQUEST_TTL_SEC,
+  cancelRequestDigest,
+  type CancelAllRequest,
+  type CancelOrderRequest,
+  type CancelRequestOf,
+  type CancelRequestType,
+  type ScheduleCancelRequest,
+} from "../sdk/cancels";
+import { MarketKind, MarketStatus } from "../sdk/markets";
+import { fundingOwed } from "../sdk/math";
+import { isBuy, type Order, type OrderDomain } from "../sdk/orders";
+import type { PositionManager } from "../sdk/typechain";
+import type { MatchingEngine } from "./engine";
+import { OrderIntake, IntakeError } from "./intake";
+import { projectAccount, projectedMargin, type AccountFill } from "./risk";
+import type { BookOrder, BookSnapshot, EngineFill } from "./types";
+import { orderView, tradeView } from "./views";
+
+/** Options of {@link ExchangeService}. */
+export interface ExchangeServiceOptions {
+  indexer: ChainIndexer;
+  engine: MatchingEngine;
+  journal: Journal;
+  provider: Provider;
+  positionManager: PositionManager;
+  domain: OrderDomain;
+  logger: Logger;
+  /** How often expiries, dead-man switches and dropped fills are processed (ms). */
+  housekeepingIntervalMs?: number;
+}
+
+/** The real {@link ExchangeApi}: see the module comment. */
+export class ExchangeService implements ExchangeApi {
+  readonly events = new EventEmitter<ExchangeEvents>();
+  readonly intake: OrderIntake;
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly usedRequests = new Map<string, bigint>();
+  private readonly dirty = new Set<string>();
+  /** Fills the engine reported (placement, triggered stops, crossed books after a mark or a rollback), not journaled yet. */
+  private readonly newFills: EngineFill[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly o: ExchangeServiceOptions) {
+    this.intake = new OrderIntake({
+      indexer: o.indexer,
+      provider: o.provider,
+      domain: o.domain,
+      isNonceUsedOnChain: (account, nonce) => o.positionManager.isNonceUsed(account, nonce),
+      isNonceKnown: (account, nonce) => o.journal.hasNonce(account, nonce),
+      unsettledFillsOf: (account) => this.unsettledFillsOf(account),
+      restingOrdersOf: (account, marketId, buy) => this.restingOrdersOf(account, marketId, buy),
+    });
+  }
+
+  /**
+   * Restores the book from the journal (resting and untriggered orders, with their fills), rolls back fills the
+   * settlement keeper dropped while the matcher was down, subscribes to the indexer and starts housekeeping.
+   */
+  start(): void {
+    const { engine, indexer, journal } = this.o;
+    for (const market of indexer.markets.values())
+      if (market.markWad !== undefined) engine.onMark(market.marketId, market.markWad);
+    for (const order of journal.liveOrders()) engine.restore(order);
+    engine.on("order", (order) => {
+      this.dirty.add(order.hash);
+      this.events.emit("order", orderView(order, this.o.journal.settledWad(order.hash)));
+    });
+    engine.on("book", (delta) => this.events.emit("book", delta));
+    engine.on("fill", (fill) => this.newFills.push(fill));
+    indexer.on("mark", (update) => {
+      this.events.emit("mark", update);
+      this.record(() => engine.onMark(update.marketId, update.markWad));
+    });
+    indexer.on("funding", (update) => this.events.emit("funding", update));
+    indexer.on("orderCancelled", ({ orderHash }) => this.record(() => engine.cancel(orderHash, "cancelled-on-chain")));
+    indexer.on("nonceFloorRaised", ({ account, nonceFloor }) =>
+      this.record(() => {
+        for (const order of engine.ordersOf(account))
+          if (order.signed.order.nonce < nonceFloor) engine.cancel(order.hash, "below-nonce-floor");
+      }),
+    );
+    this.housekeeping();
+    this.timer = setInterval(() => this.housekeeping(), this.o.housekeepingIntervalMs ?? 250);
+    this.timer.unref();
+  }
+
+  /** Stops housekeeping and writes every changed order; the journal stays open (its owner closes it). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.housekeeping();
+  }
+
+  /** @inheritdoc */
+  async placeOrder(order: Order, signature: string): Promise<PlaceOrderResult> {
+    return this.serialized(order.account, async () => {
+      const accepted = await this.intake.check(order, signature);
+      const result = this.o.engine.place({ order, signature, hash: accepted.hash });
+      const fills = this.flush();
+      return {
+        order: this.view(result.order),
+        fills: fills.map((fill) => tradeView(fill, "pending")),
+        cancelled: result.cancelled.map((cancelled) => this.view(cancelled)),
+      };
+    });
+  }
+
+  /** @inheritdoc */
+  async cancelOrder(request: CancelOrderRequest, signature: string): Promise<OrderView> {
+    await this.verifyRequest("CancelOrder", request, signature);
+    const hash = request.orderHash.toLowerCase();
+    const order = this.o.engine.order(hash);
+    if (!order || order.account !== getAddress(request.account))
+      throw new ApiError("ORDER_NOT_FOUND", 404, `No order ${hash} of ${request.account} is known to the matcher`);
+    this.record(() => this.o.engine.cancel(hash, "cancelled-by-user"));
+    return this.view(this.o.engine.order(hash) ?? order);
+  }
+
+  /** @inheritdoc */
+  async cancelAll(request: CancelAllRequest, signature: string): Promise<OrderView[]> {
+    await this.verifyRequest("CancelAll", request, signature);
+    const cancelled = this.record(() =>
+      this.o.engine.cancelAll(
+        getAddress(request.account),
+        request.marketId === 0 ? undefined : request.marketId,
+        "cancel-all",
+      ),
+    );
+    return cancelled.map((order) => this.view(order));
+  }
+
+  /** @inheritdoc */
+  async scheduleCancel(
+    request: ScheduleCancelRequest,
+    signature: string,
+  ): Promise<{ account: string; cancelAt: bigint }> {
+    await this.verifyRequest("ScheduleCancel", request, signature);
+    const account = getAddress(request.account);
+    this.o.engine.scheduleCancel(account, request.cancelAt === 0n ? null : Number(request.cancelAt) * 1000);
+    return { account, cancelAt: request.cancelAt };
+  }
+
+  /** @inheritdoc */
+  async markets(): Promise<MarketView[]> {
+    return [...this.o.indexer.markets.values()].map((market) => this.marketView(market));
+  }
+
+  /** @inheritdoc */
+  book(marketId: number, depth: number): BookSnapshot {
+    this.marketOf(marketId);
+    return this.o.engine.book(marketId, depth);
+  }
+
+  /** @inheritdoc */
+  orders(account: string, filter: { status?: "open" | "all"; marketId?: number; limit?: number }): OrderView[] {
+    const orders = this.o.engine
+      .ordersOf(getAddress(account))
+      .filter((order) => filter.marketId === undefined || order.marketId === filter.marketId)
+      .filter((order) => filter.status !== "open" || order.status === "open" || order.status === "untriggered")
+      .sort((a, b) => b.seq - a.seq);
+    return orders.slice(0, filter.limit ?? 100).map((order) => this.view(order));
+  }
+
+  /** @inheritdoc */
+  order(hash: string): OrderView | undefined {
+    const order = this.o.engine.order(hash.toLowerCase()) ?? this.o.journal.order(hash.toLowerCase());
+    return order ? this.view(order) : undefined;
+  }
+
+  /** @inheritdoc */
+  async account(address: string): Promise<AccountView> {
+    const { indexer } = this.o;
+    const account = indexer.accountOf(address);
+    const unsettled = this.unsettledFillsOf(account.account);
+    const projected = projectAccount(account, indexer.markets, unsettled);
+    const margin = projectedMargin(projected, indexer.markets);
+    const positions: PositionView[] = [...projected.positions.values()]
+      .filter((p) => p.sizeWad !== 0n || account.positions.has(p.marketId))
+      .map((p) => {
+        const chain = account.positions.get(p.marketId);
+        const market = indexer.markets.get(p.marketId);
+        const chainSize = chain?.sizeWad ?? 0n;
+        return {
+          marketId: p.marketId,
+          sizeWad: p.sizeWad,
+          openNotionalWad: p.openNotionalWad,
+          pendingFundingWad: market
+            ? fundingOwed(p.sizeWad, p.lastCumulativeFundingWad, market.cumulativeFundingWad)
+            : 0n,
+          unsettledSizeWad: p.sizeWad - chainSize,
+        };
+      });
+    return {
+      account: account.account,
+      balanceWad: projected.balanceWad,
+      pendingWithdrawalWad: projected.pendingWithdrawalWad,
+      equityWad: margin.equityWad,
+      initialMarginWad: margin.initialMarginWad,
+      maintenanceMarginWad: margin.maintenanceMarginWad,
+      positions,
+      openOrders: this.o.engine
+        .ordersOf(account.account)
+        .filter((o) => o.status === "open" || o.status === "untriggered").length,
+      lastProcessedBlock: indexer.lastProcessedBlock,
+    };
+  }
+
+  /** @inheritdoc */
+  trades(marketId: number, limit: number): TradeView[] {
+    this.marketOf(marketId);
+    return this.o.journal.recentFills(marketId, limit).map((fill) => journalTradeView(fill));
+  }
+
+  /** The account's signed position in a market including fills the chain has not seen (wad); for reduce-only. */
+  positionOf(account: string, marketId: number): bigint {
+    const state = this.o.indexer.accountOf(account);
+    return projectAccount(state, this.o.indexer.markets, this.unsettledFillsOf(state.account)).positions.get(marketId)
+      ?.sizeWad ?? 0n;
+  }
+
+  /** Impact bid and ask of a market for the funding keeper (DESIGN §7). */
+  impactPrices(marketId: number, impactNotionalWad: bigint) {
+    this.marketOf(marketId);
+    return this.o.engine.impactPrices(marketId, impactNotionalWad);
+  }
+
+  /* internals */
+
+  private async verifyRequest<T extends CancelRequestType>(
+    type: T,
+    request: CancelRequestOf[T],
+    signature: string,
+  ): Promise<void> {
+    if ("deadline" in request) {
+      const now = BigInt(this.o.indexer.chainTimeSec());
+      const deadline = request.deadline;
+      if (deadline < now || deadline > now + BigInt(MAX_REQUEST_TTL_SEC))
+        throw new ApiError(
+          "REQUEST_EXPIRED",
+          400,
+          `The request's deadline ${deadline} must lie between now (${now}, chain time) and now + ${MAX_REQUEST_TTL_SEC} s`,
+        );
+    }
+    const digest = cancelRequestDigest(this.o.domain, type, request);
+    await this.intake.verifySigner(request.account, digest, signature);
+    if ("deadline" in request) {
+      if (this.usedRequests.has(digest))
+        throw new ApiError("REQUEST_REPLAYED", 409, "This signed request was already used");
+      this.usedRequests.set(digest, request.deadline);
+    }
+  }
+
+  /** Runs an engine action and journals the orders it changed. */
+  private record<T>(action: () => T): T {
+    const result = action();
+    this.flush();
+    return result;
+  }
+
+  /**
+   * Journals the orders the engine changed and the fills it made since the last flush, in one transaction; returns
+   * the fills with their journal ids. A journal that cannot be written is fatal: the process must stop and restart
+   * from the journal rather than acknowledge fills it could lose.
+   */
+  private flush(): EngineFill[] {
+    const fills = this.newFills.splice(0);
+    const orders = [...this.dirty].map((hash) => this.o.engine.order(hash)).filter((o): o is BookOrder => !!o);
+    this.dirty.clear();
+    if (orders.length === 0 && fills.length === 0) return [];
+    const recorded = this.o.journal.recordPlacement(orders, fills);
+    for (const fill of recorded) this.events.emit("trade", tradeView(fill, "pending"));
+    return recorded;
+  }
+
+  private housekeeping(): void {
+    try {
+      const { engine, journal } = this.o;
+      const nowMs = this.o.indexer.chainTimeSec() * 1000;
+      engine.tick(nowMs);
+      const drops = journal.unacknowledgedDrops();
+      for (const drop of drops) {
+        const fill = this.engineFillOf(drop);
+        if (fill) engine.rollbackFill(fill, drop.culprit ?? "taker");
+      }
+      this.flush();
+      if (drops.length > 0) {
+        journal.acknowledgeDrops(drops.map((d) => d.id));
+        this.o.logger.warn(
+          { fills: drops.map((d) => ({ id: d.id, reason: d.dropReason })) },
+          "rolled back fills settlement dropped",
+        );
+      }
+      const now = BigInt(this.o.indexer.chainTimeSec());
+      for (const [digest, deadline] of this.usedRequests) if (deadline < now) this.usedRequests.delete(digest);
+    } catch (error) {
+      this.o.logger.error({ err: error }, "matcher housekeeping failed");
+    }
+  }
+
+  private engineFillOf(fill: JournalFill): EngineFill | undefined {
+    const maker = this.o.engine.order(fill.makerHash) ?? this.o.journal.order(fill.makerHash);
+    const taker = this.o.engine.order(fill.takerHash) ?? this.o.journal.order(fill.takerHash);
+    if (!maker || !taker) return undefined;
+    return {
+      id: fill.id,
+      marketId: fill.marketId,
+      makerHash: fill.makerHash,
+      takerHash: fill.takerHash,
+      maker: maker.signed,
+      taker: taker.signed,
+      takerSide: fill.takerSide,
+      sizeWad: fill.sizeWad,
+      priceWad: fill.priceWad,
+      timestampMs: fill.createdAtMs,
+    };
+  }
+
+  /**
+   * Fills of `account` that the indexer's state does not include yet: not dropped, and either not in a batch or in a
+   * batch at or above the indexer's `nextBatchId` (a landed batch the indexer already processed is in its state).
+   */
+  private unsettledFillsOf(account: string): AccountFill[] {
+    const nextBatchId = this.o.indexer.nextBatchId;
+    const out: AccountFill[] = [];
+    for (const fill of this.o.journal.fillsOfAccount(account)) {
+      if (fill.status === "dropped") continue;
+      if (fill.batchId !== null && fill.batchId !== undefined && BigInt(fill.batchId) < nextBatchId) continue;
+      const market = this.o.indexer.markets.get(fill.marketId);
+      if (!market) continue;
+      const maker = this.o.journal.order(fill.makerHash);
+      const isMaker = maker?.account === account;
+      const buys = isMaker ? fill.takerSide === "sell" : fill.takerSide === "buy";
+      out.push({
+        marketId: fill.marketId,
+        deltaWad: buys ? fill.sizeWad : -fill.sizeWad,
+        priceWad: fill.priceWad,
+        feeRateWad: isMaker ? market.fees.makerFeeWad : market.fees.takerFeeWad,
+      });
+    }
+    return out;
+  }
+
+  private restingOrdersOf(account: string, marketId: number, buy: boolean): AccountFill[] {
+    const market = this.o.indexer.markets.get(marketId);
+    return this.o.engine
+      .ordersOf(account)
+      .filter(
+        (o) =>
+          o.marketId === marketId &&
+          (o.status === "open" || o.status === "untriggered") &&
+          isBuy(o.signed.order) === buy,
+      )
+      .map((o) => ({
+        marketId,
+        deltaWad: buy ? o.sizeWad - o.filledWad : o.filledWad - o.sizeWad,
+        priceWad: o.priceWad,
+        feeRateWad: market?.fees.takerFeeWad ?? 0n,
+      }));
+  }
+
+  private serialized<T>(account: string, task: () => Promise<T>): Promise<T> {
+    const key = account.toLowerCase();
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.catch(() => undefined);
+    this.locks.set(key, settled);
+    void settled.then(() => {
+      if (this.locks.get(key) === settled) this.locks.delete(key);
+    });
+    return next;
+  }
+
+  private view(order: BookOrder): OrderView {
+    return orderView(order, this.o.journal.settledWad(order.hash));
+  }
+
+  private marketOf(marketId: number): IndexedMarket {
+    const market = this.o.indexer.markets.get(marketId);
+    if (!market) throw new ApiError("UNKNOWN_MARKET", 404, `Market ${marketId} is not listed`);
+    return market;
+  }
+
+  private marketView(market: IndexedMarket): MarketView {
+    const book = this.o.engine.book(market.marketId, 1);
+    return {
+      marketId: market.marketId,
+      symbol: market.symbol,
+      kind: market.kind === MarketKind.Bounded ? "bounded" : "asset",
+      status: MarketStatus[market.status].toLowerCase(),
+      lotSizeWad: market.trading.lotSizeWad,
+      tickSizeWad: market.trading.tickSizeWad,
+      minPriceWad: market.trading.minPriceWad,
+      maxPriceWad: market.trading.maxPriceWad,
+      maxFillDeviationWad: market.trading.maxFillDeviationWad,
+      makerFeeWad: market.fees.makerFeeWad,
+      takerFeeWad: market.fees.takerFeeWad,
+      markWad: market.markWad,
+      indexWad: market.indexWad,
+      openInterestWad: market.openInterestWad,
+      cumulativeFundingWad: market.cumulativeFundingWad,
+      bestBidWad: book.bids[0]?.priceWad,
+      bestAskWad: book.asks[0]?.priceWad,
+    };
+  }
+}
+
+function journalTradeView(fill: JournalFill): TradeView {
+  return {
+    fillId: fill.id,
+    marketId: fill.marketId,
+    makerHash: fill.makerHash,
+    takerHash: fill.takerHash,
+    takerSide: fill.takerSide,
+    sizeWad: fill.sizeWad,
+    priceWad: fill.priceWad,
+    timestampMs: fill.createdAtMs,
+    settlement: fill.status,
+  };
+}
+
+export { IntakeError };
