@@ -4,6 +4,7 @@
  * `keel-keeper <name> --help` lists its options.
  */
 import { Command } from "commander";
+import { registerMatcherCommand } from "./matcher/command";
 import { SettlementConfigError, registerSettlementCommand } from "./settlement/command";
 
 const program = new Command()
@@ -11,6 +12,7 @@ const program = new Command()
   .description("Keel keepers: off-chain services of the Keel perpetual-futures exchange")
   .showHelpAfterError();
 
+registerMatcherCommand(program);
 registerSettlementCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -53,7 +53,7 @@ export async function getLogsChunked(
   const all: Log[] = [];
   for (let start = fromBlock; start <= toBlock; start += chunkSize) {
     signal?.throwIfAborted();
-    const end = Math.min(start + chunkSize, toBlock);
+    const end = Math.min(start + chunkSize - 1, toBlock);
     const logs = await withRetry(() => provider.getLogs({ ...filter, fromBlock: start, toBlock: end }), {
       ...options.retry,
       signal,

@@ -8,12 +8,14 @@ import { keccak256, type Provider, type Signer, type TransactionLike, type Trans
 import type { TransactionRequest, TransactionResponse } from "ethers";
 import { setMaxListeners } from "node:events";
 import pino from "pino";
-import { Counter, Gauge, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import type { Logger } from "./logger";
 import { errorText, isTransientRpcError, withRetry, type RetryOptions } from "./retry";
+import { TxBroadcastError, TxReplacedError, TxRevertedError, TxSenderClosedError } from "./txErrors";
+import { senderMetrics, type SenderMetrics } from "./txMetrics";
 
 /** Nonces above the chain's that HyperEVM's mempool accepts per sender. */
-export const HYPEREVM_MAX_PENDING_NONCES = 9;
+export const HYPEREVM_MAX_PENDING_NONCES = 8;
 
 /** Gas of a plain transfer to an EOA: the cost of the self-transfer that cancels a nonce. */
 const TRANSFER_GAS = 21_000n;
@@ -23,59 +25,6 @@ const RECEIPT_ATTEMPTS = 3;
 
 const NONCE_TOO_LOW = /nonce too low|nonce has already been used|NONCE_EXPIRED|nonce is too low/i;
 const ALREADY_KNOWN = /already known|known transaction|already imported|alreadyknown/i;
-
-/** The transaction was mined but reverted; `receipt` has the block, gas used and logs. */
-export class TxRevertedError extends Error {
-  override readonly name = "TxRevertedError";
-  constructor(readonly receipt: TransactionReceipt) {
-    super(
-      `transaction ${receipt.hash} reverted in block ${receipt.blockNumber} (gas used ${receipt.gasUsed}); ` +
-        "replay it with eth_call at that block to decode the revert reason",
-    );
-  }
-}
-
-/**
- * The transaction's nonce was consumed by another transaction: the self-transfer this sender sent to heal a gap
- * (`replacementHash` set), or a transaction sent from the same key by something else. The transaction will never be
- * mined; send it again if it is still wanted.
- */
-export class TxReplacedError extends Error {
-  override readonly name = "TxReplacedError";
-  constructor(
-    readonly nonce: number,
-    readonly hash: string,
-    readonly replacementHash: string | undefined,
-  ) {
-    super(
-      replacementHash === undefined
-        ? `transaction ${hash} (nonce ${nonce}) was never mined: its nonce was used by a transaction this sender did ` +
-            "not send (is the key used by another process?)"
-        : `transaction ${hash} (nonce ${nonce}) was replaced by the 0-value self-transfer ${replacementHash} that ` +
-            "healed a nonce gap; send it again if it is still wanted",
-    );
-  }
-}
-
-/**
- * Broadcasting the transaction failed (the node rejected it, or stayed unreachable through every retry); `cause` is
- * the node's error. The nonce is either reused by the next send or cancelled with a self-transfer, so sending again
- * is safe.
- */
-export class TxBroadcastError extends Error {
-  override readonly name = "TxBroadcastError";
-  constructor(
-    readonly nonce: number,
-    cause: unknown,
-  ) {
-    super(`broadcast of the transaction with nonce ${nonce} failed: ${errorText(cause)}`, { cause });
-  }
-}
-
-/** The sender was closed while this send waited for a nonce or for its receipt (the transaction may still land). */
-export class TxSenderClosedError extends Error {
-  override readonly name = "TxSenderClosedError";
-}
 
 /** Options of {@link TxSender}. */
 export interface TxSenderOptions {
@@ -622,7 +571,8 @@ export class TxSender {
       return;
     }
     try {
-      throw new Error("mutant: no rebroadcast");
+      await this.broadcast(head.raw);
+      this.metrics?.sent.inc({ sender: this.address, kind: "rebroadcast" });
       this.logger.warn({ nonce: head.nonce, hash }, "transaction vanished from the node: rebroadcast it");
     } catch (error) {
       if (NONCE_TOO_LOW.test(errorText(error))) return; // mined meanwhile; the next check settles it
@@ -742,31 +692,4 @@ function previousFee(previous: Fees | undefined, which: "max" | "tip", pct: numb
   if (previous === undefined) return 0n;
   if (previous.type === 0) return bumped(previous.gasPrice, pct);
   return bumped(which === "max" ? previous.maxFeePerGas : previous.maxPriorityFeePerGas, pct);
-}
-
-interface SenderMetrics {
-  inFlight: Gauge<"sender">;
-  queued: Gauge<"sender">;
-  sent: Counter<"sender" | "kind">;
-  failed: Counter<"sender" | "reason">;
-}
-
-/** The sender metrics of `registry`, created on first use (several senders share them, labelled by address). */
-function senderMetrics(registry: Registry): SenderMetrics {
-  const gauge = (name: string, help: string) =>
-    (registry.getSingleMetric(name) as Gauge<"sender"> | undefined) ??
-    new Gauge({ name, help, labelNames: ["sender"], registers: [registry] });
-  const counter = <L extends string>(name: string, help: string, label: L) =>
-    (registry.getSingleMetric(name) as Counter<"sender" | L> | undefined) ??
-    new Counter({ name, help, labelNames: ["sender", label], registers: [registry] });
-  return {
-    inFlight: gauge("keel_tx_in_flight", "Nonces assigned above the account's latest nonce"),
-    queued: gauge("keel_tx_queued", "Sends waiting for a nonce"),
-    sent: counter("keel_tx_sent_total", "Transactions broadcast, by kind (tx, rebroadcast, cancel)", "kind"),
-    failed: counter(
-      "keel_tx_failed_total",
-      "Transactions that failed, by reason (broadcast, reverted, replaced, cancel)",
-      "reason",
-    ),
-  };
 }

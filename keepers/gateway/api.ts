@@ -11,7 +11,7 @@
 import type { EventEmitter } from "node:events";
 import type { CancelAllRequest, CancelOrderRequest, ScheduleCancelRequest } from "../sdk/cancels";
 import type { Order } from "../sdk/orders";
-import type { BookDelta, BookSnapshot, OrderStatus, Side } from "../matcher/types";
+import type { BookDelta, BookSnapshot, ImpactPrices, OrderStatus, Side } from "../matcher/types";
 
 /** The HTTP statuses an {@link ApiError} may carry. */
 export type ApiErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
@@ -286,6 +286,11 @@ export interface ExchangeApi {
   markets(): Promise<MarketView[]>;
   /** The book, `depth` best levels per side. Throws ApiError 404 for an unknown market. */
   book(marketId: number, depth: number): BookSnapshot;
+  /**
+   * Impact bid and ask of a market for a market order of `impactNotionalWad` USD (wad): what the funding keeper
+   * samples every few seconds (DESIGN §7). Throws ApiError 404 for an unknown market.
+   */
+  impactPrices(marketId: number, impactNotionalWad: bigint): ImpactPrices;
   /** The account's orders (an empty list for an account never seen). */
   orders(account: string, filter: OrdersFilter): OrderView[];
   /** One order by hash, if the exchange knows it. */

@@ -11,7 +11,7 @@
  * const snapshot = await stream.next((m) => m.type === "snapshot");
  */
 import WebSocket from "ws";
-import type { BookDelta, BookSnapshot } from "../matcher/types";
+import type { BookDelta, BookSnapshot, ImpactPrices } from "../matcher/types";
 import type { SignedOrder } from "../sdk/batch";
 import type { CancelAllRequest, CancelOrderRequest, ScheduleCancelRequest } from "../sdk/cancels";
 import type {
@@ -29,6 +29,7 @@ import {
   accountViewSchema,
   arrayOf,
   bookSnapshotSchema,
+  impactPricesSchema,
   channelDataSchemas,
   marketViewSchema,
   object,
@@ -117,6 +118,12 @@ export class GatewayClient {
   /** GET /v1/markets/:marketId/book (`depth` levels per side; the gateway's default when omitted). */
   async book(marketId: number, depth?: number): Promise<BookSnapshot> {
     return this.request("GET", `/v1/markets/${marketId}/book${query({ depth })}`, bookSnapshotSchema);
+  }
+
+  /** GET /v1/markets/:marketId/impact: impact bid and ask for a market order of `notionalWad` USD (wad). */
+  async impactPrices(marketId: number, notionalWad: bigint): Promise<ImpactPrices> {
+    const path = `/v1/markets/${marketId}/impact${query({ notionalWad: notionalWad.toString() })}`;
+    return this.request("GET", path, impactPricesSchema);
   }
 
   /** GET /v1/markets/:marketId/trades, most recent first. */

@@ -19,6 +19,8 @@ import {
   cancelOrderRequestSchema,
   errorResponses,
   hashParamsSchema,
+  impactPricesSchema,
+  impactQuerySchema,
   marketParamsSchema,
   marketViewSchema,
   object,
@@ -205,6 +207,28 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
       const { marketId } = request.params as { marketId: number };
       const { depth } = request.query as { depth: number };
       return toWire(api.book(marketId, depth));
+    },
+  );
+
+  app.get(
+    "/v1/markets/:marketId/impact",
+    {
+      schema: {
+        tags: ["markets"],
+        operationId: "impactPrices",
+        summary: "Impact bid and ask",
+        description:
+          "Average execution prices of a market order of `notionalWad` USD against the bids and the asks: the premium " +
+          "input of the funding keeper (DESIGN §7).",
+        params: marketParamsSchema,
+        querystring: impactQuerySchema,
+        response: { 200: impactPricesSchema, ...QUERY_ERRORS },
+      },
+    },
+    async (request) => {
+      const { marketId } = request.params as { marketId: number };
+      const { notionalWad } = request.query as { notionalWad: string };
+      return toWire(api.impactPrices(marketId, BigInt(notionalWad)));
     },
   );
 

@@ -335,6 +335,24 @@ const limit = {
 
 /** `?depth=`. */
 export const bookQuerySchema = object({ depth }, ["depth"]);
+/** `?notionalWad=`: the impact notional (USD, wad). */
+export const impactQuerySchema = object({
+  notionalWad: wireString("uint128", "Impact notional (USD, wad): the size of the hypothetical market order."),
+});
+
+/** {@link ImpactPrices}: average execution prices of a market order of the impact notional. */
+export const impactPricesSchema = object(
+  {
+    marketId,
+    impactNotionalWad: uint("Impact notional (USD, wad)."),
+    impactBidWad: uint("Average price selling the notional into the bids (wad); absent when the bids are too thin."),
+    impactAskWad: uint("Average price buying the notional from the asks (wad); absent when the asks are too thin."),
+    timestampMs: integer(0, Number.MAX_SAFE_INTEGER, "When the book was read (ms since the epoch)."),
+  },
+  ["impactBidWad", "impactAskWad"],
+  "Impact bid and ask (Hyperliquid's definition, DESIGN §7), the funding keeper's premium input.",
+);
+
 /** `?limit=`. */
 export const tradesQuerySchema = object({ limit }, ["limit"]);
 /** `?status=&marketId=&limit=`. */

@@ -25,6 +25,7 @@ function offlineExchange(): ExchangeApi {
     scheduleCancel: async () => offline(),
     markets: async () => offline(),
     book: () => offline(),
+    impactPrices: () => offline(),
     orders: () => offline(),
     order: () => offline(),
     account: async () => offline(),

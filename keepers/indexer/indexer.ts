@@ -6,6 +6,10 @@
  * Events are hints, views are truth: a log only says which account or market changed; the indexer then reads that
  * account's balance and positions (or the market's parameters) at the block it processed, so its state never drifts
  * from the contracts' own arithmetic.
+ *
+ * Polls never overlap (a call made while one runs waits for it, then processes what is left), so every block is
+ * processed once and in order. A subscriber that throws is logged and counted ({@link ChainIndexer.subscriberFailures})
+ * but never stops the indexer: its state must keep following the chain whatever a consumer does with an event.
  */
 import { EventEmitter } from "node:events";
 import { getAddress, type Interface, type Log, type LogDescription, type Provider } from "ethers";
@@ -57,6 +61,8 @@ export interface IndexerOptions {
 
 /** Names of event arguments that carry an account whose state the event changed. */
 const ACCOUNT_ARGS = new Set(["account", "counterparty", "accounts"]);
+/** Events whose `account` argument is a caller or a role holder, not a trading account. */
+const NOT_ACCOUNT_EVENTS = new Set(["Paused", "Unpaused", "RoleGranted", "RoleRevoked", "RoleAdminChanged"]);
 
 /** Follows the Keel contracts and keeps markets and accounts current; see the module comment. */
 export class ChainIndexer extends EventEmitter<IndexerEvents> {
@@ -68,10 +74,16 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
   lastProcessedBlock = -1;
   /** The PositionManager's `nextBatchId` as of {@link lastProcessedBlock}: batches below it are in the state. */
   nextBatchId = 0n;
+  /** Whether the protocol is paused (`PositionManager.paused()`): every fill must then reduce a position. */
+  paused = false;
+  /** How many times a subscriber threw from an event handler (each one is logged; the indexer carries on). */
+  subscriberFailures = 0;
   /** Block time (unix s) of {@link lastProcessedBlock} and when it was observed (ms, wall clock). */
   private lastBlockTime = { timestampSec: 0, observedAtMs: 0 };
   private readonly interfaces: Map<string, Interface>;
   private readonly chunkSize: number;
+  /** The last rebuild or poll, so that the next one starts after it (never two at once). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: IndexerOptions) {
     super();
@@ -89,7 +101,25 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
    * Rebuilds everything from the chain as of the latest block: every market, every account named by an event since
    * `fromBlock`, each account's balance, positions, agents and nonce floor.
    */
-  async rebuild(): Promise<void> {
+  rebuild(): Promise<void> {
+    return this.serialized(() => this.rebuildNow());
+  }
+
+  /**
+   * Processes every block after {@link lastProcessedBlock} up to the head; returns the new last processed block. A call
+   * made while another poll runs waits for it and then polls again, so the head at call time is always covered.
+   */
+  poll(): Promise<number> {
+    return this.serialized(() => this.pollNow());
+  }
+
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async rebuildNow(): Promise<void> {
     const head = await this.options.provider.getBlockNumber();
     const started = Date.now();
     const logs = await this.logsBetween(this.options.fromBlock, head);
@@ -104,16 +134,23 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
     await this.reloadMarkets(head);
     await Promise.all([...touched].map((account) => this.reloadAccount(account, head)));
     for (const parsed of agentLogs) this.applyAgentEvent(parsed);
-    this.nextBatchId = await this.options.contracts.positionManager.nextBatchId({ blockTag: head });
+    const pm = this.options.contracts.positionManager;
+    this.nextBatchId = await pm.nextBatchId({ blockTag: head });
+    this.paused = await pm.paused({ blockTag: head });
     await this.setProcessed(head);
     this.options.logger.info(
-      { block: head, markets: this.markets.size, accounts: this.accounts.size, logs: logs.length, ms: Date.now() - started },
+      {
+        block: head,
+        markets: this.markets.size,
+        accounts: this.accounts.size,
+        logs: logs.length,
+        ms: Date.now() - started,
+      },
       "indexer rebuilt state from chain",
     );
   }
 
-  /** Processes every block after {@link lastProcessedBlock} up to the head; returns the new last processed block. */
-  async poll(): Promise<number> {
+  private async pollNow(): Promise<number> {
     const head = await this.options.provider.getBlockNumber();
     if (head <= this.lastProcessedBlock) return this.lastProcessedBlock;
     const from = this.lastProcessedBlock + 1;
@@ -132,9 +169,10 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
         this.options.contracts.oracleRegistry,
         this.options.contracts.positionManager,
         marketId,
+        head,
       );
       this.markets.set(marketId, market);
-      this.emit("market", market);
+      this.publish("market", market);
     }
     await Promise.all([...dirtyAccounts].map((account) => this.reloadAccount(account, head)));
     await this.setProcessed(head);
@@ -170,7 +208,7 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
     const header = await this.options.provider.getBlock(block);
     this.lastBlockTime = { timestampSec: header?.timestamp ?? 0, observedAtMs: Date.now() };
     this.lastProcessedBlock = block;
-    this.emit("block", block);
+    this.publish("block", block);
   }
 
   private async logsBetween(from: number, to: number): Promise<Log[]> {
@@ -203,14 +241,19 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
           indexWad: args.indexWad as bigint,
           timestamp: Number(args.timestamp),
         };
-        if (market) Object.assign(market, { markWad: update.markWad, indexWad: update.indexWad, priceTimestamp: update.timestamp });
-        this.emit("mark", update);
+        if (market)
+          Object.assign(market, {
+            markWad: update.markWad,
+            indexWad: update.indexWad,
+            priceTimestamp: update.timestamp,
+          });
+        this.publish("mark", update);
         return;
       }
       case "FundingApplied": {
         const marketId = Number(args.marketId);
         dirtyMarkets.add(marketId);
-        this.emit("funding", {
+        this.publish("funding", {
           marketId,
           fundingPerUnitWad: args.fundingPerUnitWad as bigint,
           cumulativeFundingWad: args.cumulativeFundingWad as bigint,
@@ -224,7 +267,7 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
         this.applyAgentEvent(parsed);
         return;
       case "OrderCancelled":
-        this.emit("orderCancelled", {
+        this.publish("orderCancelled", {
           account: getAddress(args.account as string),
           orderHash: (args.orderHash as string).toLowerCase(),
           nonce: args.nonce as bigint,
@@ -233,20 +276,27 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
       case "NonceFloorRaised": {
         const account = this.ensureAccount(args.account as string);
         account.nonceFloor = args.nonceFloor as bigint;
-        this.emit("nonceFloorRaised", { account: account.account, nonceFloor: account.nonceFloor });
+        this.publish("nonceFloorRaised", { account: account.account, nonceFloor: account.nonceFloor });
         return;
       }
       case "BatchSettled": {
         const batchId = args.batchId as bigint;
         if (batchId + 1n > this.nextBatchId) this.nextBatchId = batchId + 1n;
-        this.emit("batchSettled", { batchId, blockNumber: log.blockNumber });
+        this.publish("batchSettled", { batchId, blockNumber: log.blockNumber });
         return;
       }
+      case "Paused":
+      case "Unpaused":
+        this.paused = parsed.name === "Paused";
+        return;
+      case "Filled":
+        // A batch fill names no market: re-read every market's open interest.
+        for (const id of this.markets.keys()) dirtyMarkets.add(id);
+        return;
       default:
-        if ("marketId" in args.toObject() && isMarketEvent(parsed.name)) dirtyMarkets.add(Number(args.marketId));
-        else if (parsed.name === "Filled" || parsed.name === "LiquidationFilled" || parsed.name === "PositionTakenOver")
-          // Fills and liquidations move open interest.
-          for (const id of this.markets.keys()) dirtyMarkets.add(id);
+        // Parameter, lifecycle and reduce-only changes, and everything else that moves a market's open interest.
+        if (MARKET_EVENTS.has(parsed.name) || OPEN_INTEREST_EVENTS.has(parsed.name))
+          dirtyMarkets.add(Number(args.marketId));
     }
   }
 
@@ -271,7 +321,25 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
     const { marketRegistry: registry, oracleRegistry: oracle, positionManager } = this.options.contracts;
     const count = Number(await registry.marketCount({ blockTag: block }));
     for (let marketId = 1; marketId <= count; marketId++) {
-      this.markets.set(marketId, await readMarket(registry, oracle, positionManager, marketId));
+      this.markets.set(marketId, await readMarket(registry, oracle, positionManager, marketId, block));
+    }
+  }
+
+  /**
+   * Calls every listener of `event` in turn; one that throws is logged and counted, and the others still run. An
+   * exception must not escape into the poll: the block range would then be processed again and again.
+   */
+  private publish<K extends keyof IndexerEvents>(event: K, ...args: IndexerEvents[K]): void {
+    for (const listener of this.rawListeners(event) as ((...a: IndexerEvents[K]) => unknown)[]) {
+      try {
+        listener.apply(this, args);
+      } catch (error) {
+        this.subscriberFailures += 1;
+        this.options.logger.error(
+          { err: error, event, block: this.lastProcessedBlock },
+          "indexer subscriber threw; the indexer keeps following the chain",
+        );
+      }
     }
   }
 
@@ -302,7 +370,7 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
     account.pendingWithdrawalWad = pending.amount === 0n ? 0n : await vault.toWad(pending.amount, { blockTag: block });
     account.positions = positions;
     account.nonceFloor = nonceFloor;
-    this.emit("account", account);
+    this.publish("account", account);
   }
 }
 
@@ -323,12 +391,12 @@ const MARKET_EVENTS = new Set([
   "MarketFrozen",
 ]);
 
-function isMarketEvent(name: string): boolean {
-  return MARKET_EVENTS.has(name);
-}
+/** Events with a `marketId` that change the market's open interest (liquidation, ADL, settlement at resolution). */
+const OPEN_INTEREST_EVENTS = new Set(["LiquidationFilled", "PositionTakenOver", "AutoDeleveraged", "PositionSettled"]);
 
 function accountsOf(parsed: LogDescription): string[] {
   const out: string[] = [];
+  if (NOT_ACCOUNT_EVENTS.has(parsed.name)) return out;
   parsed.fragment.inputs.forEach((input, i) => {
     if (!ACCOUNT_ARGS.has(input.name)) return;
     const value = parsed.args[i] as string | string[];

@@ -12,6 +12,8 @@ export interface IndexedMarket {
   symbol: string;
   kind: MarketKind;
   status: MarketStatus;
+  /** Put reduce-only by the insurance fund's circuit breaker (`marketReduceOnly`): only reducing fills settle. */
+  reduceOnly: boolean;
   /** Order entry: lot and tick size, price bounds, fill band around the mark (wad). */
   trading: {
     lotSizeWad: bigint;
@@ -69,20 +71,27 @@ export interface IndexedAccount {
   nonceFloor: bigint;
 }
 
-/** Reads one market's full state from the registry, the oracle and the PositionManager. */
+/**
+ * Reads one market's full state from the registry, the oracle and the PositionManager.
+ * @param blockTag The block to read at (default the latest): the indexer reads at the block it processed, so that
+ *   every part of its state describes the same block.
+ */
 export async function readMarket(
   registry: MarketRegistry,
   oracle: OracleRegistry,
   pm: PositionManager,
   marketId: number,
+  blockTag?: number,
 ): Promise<IndexedMarket> {
-  const [info, risk, funding, liquidation, state, snapshot] = await Promise.all([
-    registry.marketInfo(marketId),
-    registry.riskParams(marketId),
-    registry.fundingParams(marketId),
-    registry.liquidationParams(marketId),
-    pm.marketState(marketId),
-    oracle.snapshot(marketId),
+  const at = { blockTag: blockTag ?? "latest" };
+  const [info, risk, funding, liquidation, state, snapshot, reduceOnly] = await Promise.all([
+    registry.marketInfo(marketId, at),
+    registry.riskParams(marketId, at),
+    registry.fundingParams(marketId, at),
+    registry.liquidationParams(marketId, at),
+    pm.marketState(marketId, at),
+    oracle.snapshot(marketId, at),
+    pm.marketReduceOnly(marketId, at),
   ]);
   const pushed = snapshot.timestamp > 0n;
   return {
@@ -90,6 +99,7 @@ export async function readMarket(
     symbol: info.symbol,
     kind: Number(info.kind) as MarketKind,
     status: Number(info.status) as MarketStatus,
+    reduceOnly,
     trading: {
       lotSizeWad: risk.trading.lotSizeWad,
       tickSizeWad: risk.trading.tickSizeWad,

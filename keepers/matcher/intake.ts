@@ -5,7 +5,7 @@
  * signature (the account, an unexpired agent, or ERC-1271 for a contract account), the band around the mark,
  * reduce-only, and the pre-trade margin check against chain state plus unsettled fills.
  */
-import { Contract, getAddress, recoverAddress, type Provider } from "ethers";
+import { Contract, formatUnits, getAddress, recoverAddress, type Provider } from "ethers";
 import { ApiError } from "../gateway/api";
 import type { ChainIndexer } from "../indexer/indexer";
 import type { IndexedMarket } from "../indexer/state";
@@ -86,10 +86,14 @@ export class OrderIntake {
     const market = this.checkShape(order);
     const nowSec = BigInt(this.sources.indexer.chainTimeSec());
     if (order.expiry !== 0n && order.expiry < nowSec)
-      throw new IntakeError("ORDER_EXPIRED", `Order expired at ${order.expiry}; the chain time is ${nowSec}`, {
-        expiry: order.expiry.toString(),
-        now: nowSec.toString(),
-      });
+      throw new IntakeError(
+        "ORDER_EXPIRED",
+        `Order expired at ${order.expiry} (unix s); the chain time is ${nowSec}: sign it again with a later expiry`,
+        {
+          expiry: order.expiry.toString(),
+          now: nowSec.toString(),
+        },
+      );
     const hash = orderDigest(this.sources.domain, order).toLowerCase();
     await this.checkNonce(order);
     const signer = await this.verifySigner(order.account, hash, signature);
@@ -99,31 +103,39 @@ export class OrderIntake {
   }
 
   private checkShape(order: Order): IndexedMarket {
-    if (!flagsValid(order.flags) || order.flags > 0xff)
+    const flagProblem = flagsProblem(order.flags);
+    if (flagProblem)
       throw new IntakeError(
         "INVALID_FLAGS",
-        `Flags 0x${order.flags.toString(16)} are invalid: bits 6-7 are reserved, post-only excludes IOC, stop excludes take-profit`,
+        `Flags ${order.flags} (0x${order.flags.toString(16)}) are invalid: ${flagProblem}`,
+        { flags: order.flags },
       );
     const market = this.sources.indexer.markets.get(order.marketId);
-    if (!market) throw new IntakeError("UNKNOWN_MARKET", `Market ${order.marketId} is not listed`);
-    const reduceOnly = hasFlag(order.flags, OrderFlag.ReduceOnly);
-    if (market.status !== MarketStatus.Active && !(market.status === MarketStatus.Resolving && reduceOnly))
+    if (!market)
       throw new IntakeError(
-        "MARKET_NOT_TRADING",
-        `Market ${market.symbol} is ${MarketStatus[market.status]}: ${
-          market.status === MarketStatus.Resolving ? "only reduce-only orders are accepted" : "it does not trade"
-        }`,
+        "UNKNOWN_MARKET",
+        `Market ${order.marketId} is not listed; GET /v1/markets lists the markets and their ids`,
+        { marketId: order.marketId },
       );
+    this.checkTrading(order, market);
     const { lotSizeWad, tickSizeWad, minPriceWad, maxPriceWad } = market.trading;
     if (order.size <= 0n || order.size > MAX_UINT128 || order.size % lotSizeWad !== 0n)
       throw new IntakeError(
         "INVALID_SIZE",
-        `Size ${order.size} must be a positive multiple of the lot size ${lotSizeWad}`,
+        `Size ${wadText(order.size)} is not a positive multiple of the lot size ${wadText(lotSizeWad)} of ${market.symbol}`,
+        { sizeWad: order.size.toString(), lotSizeWad: lotSizeWad.toString() },
       );
-    if (order.price < minPriceWad || order.price > maxPriceWad || order.price % tickSizeWad !== 0n)
+    if (order.price < minPriceWad || order.price > maxPriceWad)
       throw new IntakeError(
         "INVALID_PRICE",
-        `Price ${order.price} must be a multiple of the tick size ${tickSizeWad} within [${minPriceWad}, ${maxPriceWad}]`,
+        `Price ${wadText(order.price)} is outside the price bounds of ${market.symbol} [${wadText(minPriceWad)}, ${wadText(maxPriceWad)}]`,
+        { priceWad: order.price.toString(), minPriceWad: minPriceWad.toString(), maxPriceWad: maxPriceWad.toString() },
+      );
+    if (order.price % tickSizeWad !== 0n)
+      throw new IntakeError(
+        "INVALID_PRICE",
+        `Price ${wadText(order.price)} is not a multiple of the tick size ${wadText(tickSizeWad)} of ${market.symbol}`,
+        { priceWad: order.price.toString(), tickSizeWad: tickSizeWad.toString() },
       );
     const conditional = hasFlag(order.flags, OrderFlag.Stop) || hasFlag(order.flags, OrderFlag.TakeProfit);
     if (
@@ -132,11 +144,41 @@ export class OrderIntake {
     )
       throw new IntakeError(
         "INVALID_TRIGGER",
-        `A stop or take-profit needs a trigger price that is a positive multiple of the tick size ${tickSizeWad}`,
+        `Trigger price ${wadText(order.triggerPrice)}: a ${
+          hasFlag(order.flags, OrderFlag.Stop) ? "stop" : "take-profit"
+        } needs a trigger price that is a positive multiple of the tick size ${wadText(tickSizeWad)} of ${market.symbol}`,
+        { triggerPriceWad: order.triggerPrice.toString(), tickSizeWad: tickSizeWad.toString() },
       );
     if (order.nonce < 0n || order.nonce > MAX_UINT64 || order.expiry < 0n || order.expiry > MAX_UINT64)
-      throw new IntakeError("INVALID_SIZE", "Nonce and expiry must fit in uint64");
+      throw new IntakeError("INVALID_SIZE", `Nonce ${order.nonce} and expiry ${order.expiry} must fit in uint64`);
     return market;
+  }
+
+  /**
+   * Draft, Resolved and Settled markets do not trade. A Resolving market, a market its insurance circuit breaker put
+   * reduce-only and every market while the protocol is paused only reduce positions (the chain refuses any other
+   * fill), so only reduce-only orders are accepted there.
+   */
+  private checkTrading(order: Order, market: IndexedMarket): void {
+    const status = MarketStatus[market.status];
+    if (market.status !== MarketStatus.Active && market.status !== MarketStatus.Resolving)
+      throw new IntakeError("MARKET_NOT_TRADING", `Market ${market.symbol} is ${status}: it does not trade`, {
+        marketId: market.marketId,
+        status,
+      });
+    const why =
+      market.status === MarketStatus.Resolving
+        ? `Market ${market.symbol} is Resolving`
+        : market.reduceOnly
+          ? `Market ${market.symbol} is reduce-only (its insurance circuit breaker tripped)`
+          : this.sources.indexer.paused
+            ? "Trading is paused"
+            : undefined;
+    if (why && !hasFlag(order.flags, OrderFlag.ReduceOnly))
+      throw new IntakeError("MARKET_NOT_TRADING", `${why}: only reduce-only orders are accepted`, {
+        marketId: market.marketId,
+        status,
+      });
   }
 
   private async checkNonce(order: Order): Promise<void> {
@@ -144,15 +186,19 @@ export class OrderIntake {
     if (order.nonce < account.nonceFloor)
       throw new IntakeError(
         "NONCE_BELOW_FLOOR",
-        `Nonce ${order.nonce} is below the account's cancelUpTo floor ${account.nonceFloor}; use a higher nonce`,
+        `Nonce ${order.nonce} is below the cancelUpTo floor ${account.nonceFloor} of ${account.account}; sign with a nonce of at least ${account.nonceFloor}`,
+        { nonce: order.nonce.toString(), nonceFloor: account.nonceFloor.toString() },
       );
-    if (
-      this.sources.isNonceKnown(account.account, order.nonce) ||
-      (await this.sources.isNonceUsedOnChain(account.account, order.nonce))
-    )
+    const where = this.sources.isNonceKnown(account.account, order.nonce)
+      ? "by an order the matcher holds"
+      : (await this.sources.isNonceUsedOnChain(account.account, order.nonce))
+        ? "on chain (filled or cancelled)"
+        : undefined;
+    if (where)
       throw new IntakeError(
         "NONCE_USED",
-        `Nonce ${order.nonce} of ${account.account} is already used by another order; nonces are unique per account`,
+        `Nonce ${order.nonce} of ${account.account} is already used ${where}; nonces are unique per account, sign with a fresh one`,
+        { nonce: order.nonce.toString() },
       );
   }
 
@@ -178,11 +224,16 @@ export class OrderIntake {
       if (!(await this.isContract(account)))
         throw new IntakeError(
           "INVALID_SIGNATURE",
-          `The signature recovers to ${signer ?? "no address"}, which is neither ${account} nor an unexpired agent of it`,
+          expiry !== undefined
+            ? `The signature recovers to ${signer}, an agent of ${account} whose approval expired at ${expiry} (chain time ${nowSec}); approve it again on chain or sign with the account`
+            : `The signature recovers to ${signer ?? "no address"}, which is neither ${account} nor an agent it approved on chain`,
           { recovered: signer ?? null },
         );
     } else if (!(await this.isContract(account))) {
-      throw new IntakeError("INVALID_SIGNATURE", "An account without code must sign with a 65-byte ECDSA signature");
+      throw new IntakeError(
+        "INVALID_SIGNATURE",
+        `${account} has no code, so it must sign with a 65-byte ECDSA signature (0x and 130 hex digits)`,
+      );
     }
     const wallet = new Contract(account, ERC1271_ABI, this.sources.provider);
     let magic: string;
@@ -204,16 +255,28 @@ export class OrderIntake {
       throw new IntakeError(
         "MARKET_NO_MARK",
         `Market ${market.symbol} has no mark price yet; try again after the first oracle push`,
+        { marketId: market.marketId },
       );
     if (hasFlag(order.flags, OrderFlag.Stop) || hasFlag(order.flags, OrderFlag.TakeProfit)) return;
-    const band = withinBand(market.kind, order.price, market.markWad, market.trading.maxFillDeviationWad);
+    const deviation = market.trading.maxFillDeviationWad;
+    const band = withinBand(market.kind, order.price, market.markWad, deviation);
     if (!band.within)
       throw new IntakeError(
         "PRICE_OUTSIDE_BAND",
-        `Price ${order.price} is more than ${band.maxDeltaWad} from the mark ${market.markWad} (${
-          market.kind === MarketKind.Bounded ? "absolute" : "relative"
-        } band ${market.trading.maxFillDeviationWad}); the chain would refuse its fills`,
-        { markWad: market.markWad.toString(), maxDeltaWad: band.maxDeltaWad.toString() },
+        `Price ${wadText(order.price)} is more than ${wadText(band.maxDeltaWad)} from the mark ${wadText(market.markWad)} of ${
+          market.symbol
+        } (band: ${
+          market.kind === MarketKind.Bounded
+            ? `${wadText(deviation)} absolute`
+            : `${wadText(deviation * 100n)}% of the mark`
+        }); the chain would refuse its fills: price it within [${wadText(market.markWad - band.maxDeltaWad)}, ${wadText(
+          market.markWad + band.maxDeltaWad,
+        )}]`,
+        {
+          priceWad: order.price.toString(),
+          markWad: market.markWad.toString(),
+          maxDeltaWad: band.maxDeltaWad.toString(),
+        },
       );
   }
 
@@ -227,7 +290,10 @@ export class OrderIntake {
       if (size === 0n || size > 0n === buy)
         throw new IntakeError(
           "REDUCE_ONLY_WOULD_INCREASE",
-          `Reduce-only ${buy ? "buy" : "sell"} with a position of ${size} in ${market.symbol}: it would open or grow it`,
+          `Reduce-only ${buy ? "buy" : "sell"} with a position of ${wadText(size)} in ${market.symbol} (unsettled fills included): it would open or grow it; drop the reduce-only flag or ${
+            size === 0n ? "open a position first" : `${size > 0n ? "sell" : "buy"} instead`
+          }`,
+          { positionWad: size.toString() },
         );
       return;
     }
@@ -237,14 +303,17 @@ export class OrderIntake {
       priceWad: order.price,
       feeRateWad: market.fees.takerFeeWad,
     };
-    const worstCase = [self, ...this.sources.restingOrdersOf(account.account, order.marketId, buy)];
+    const resting = this.sources.restingOrdersOf(account.account, order.marketId, buy);
+    const worstCase = [self, ...resting];
     const result = checkOrderMargin(account, indexer.markets, unsettled, worstCase);
     if (!result.ok)
       throw new IntakeError(
         "INSUFFICIENT_MARGIN",
-        `Equity ${result.equityWad} would be below the initial margin ${result.initialMarginWad} if this order and the account's resting ${
-          buy ? "buys" : "sells"
-        } in ${market.symbol} filled; deposit more or reduce the size`,
+        `Equity ${wadText(result.equityWad)} USD would be below the initial margin ${wadText(
+          result.initialMarginWad,
+        )} USD if this order (size ${wadText(order.size)}) and the account's resting ${buy ? "buys" : "sells"} in ${
+          market.symbol
+        } (${resting.length}) filled, unsettled fills included; deposit more, cancel resting orders or reduce the size`,
         { equityWad: result.equityWad.toString(), initialMarginWad: result.initialMarginWad.toString() },
       );
   }
@@ -257,4 +326,19 @@ export class OrderIntake {
     }
     return known;
   }
+}
+
+/** Why a flag byte is invalid (the chain's `flagsValid` rules, named), or undefined when it is valid. */
+function flagsProblem(flags: number): string | undefined {
+  if (flags > 0xff || flags < 0) return "flags are one byte (0 to 255)";
+  if (flagsValid(flags)) return undefined;
+  if ((flags & 0xc0) !== 0) return "bits 6-7 are reserved and must be 0";
+  if (hasFlag(flags, OrderFlag.PostOnly) && hasFlag(flags, OrderFlag.ImmediateOrCancel))
+    return "post-only excludes immediate-or-cancel";
+  return "stop excludes take-profit";
+}
+
+/** A wad amount as a decimal string for messages: `1500000000000000000n` → `1.5`. */
+function wadText(x: bigint): string {
+  return formatUnits(x, 18).replace(/\.0$/, "");
 }

@@ -76,10 +76,10 @@ describe("TxSender: nonce gap healing", function () {
     const firstNonce = await ethers.provider.getTransactionCount(wallet.address);
     const firstOutcome = sender.sendAndWait({ to: recipient, value: 1n }).catch((error: unknown) => error);
     await until("the first transaction is in the mempool", async () => (await pendingNonces(wallet.address)) === 1);
-    const pendingBlock = (await ethers.provider.send("eth_getBlockByNumber", ["pending", false])) as {
-      transactions: string[];
+    const pendingBlock = (await ethers.provider.send("eth_getBlockByNumber", ["pending", true])) as {
+      transactions: { hash: string; from: string }[];
     };
-    const [firstHash] = pendingBlock.transactions;
+    const firstHash = pendingBlock.transactions.find((tx) => ethers.getAddress(tx.from) === wallet.address)?.hash ?? "";
     const laterOutcomes = [
       sender.sendAndWait({ to: recipient, value: 2n }),
       sender.sendAndWait({ to: recipient, value: 3n }),

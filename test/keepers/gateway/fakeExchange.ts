@@ -19,7 +19,7 @@ import {
   type ScheduledCancel,
   type TradeView,
 } from "../../../keepers/gateway/api";
-import type { BookLevel, BookSnapshot, Side } from "../../../keepers/matcher/types";
+import type { BookLevel, BookSnapshot, ImpactPrices, Side } from "../../../keepers/matcher/types";
 import type { CancelAllRequest, CancelOrderRequest, ScheduleCancelRequest } from "../../../keepers/sdk/cancels";
 import {
   ORDER_TYPES,
@@ -200,6 +200,20 @@ export class FakeExchange implements ExchangeApi {
         ...(bestAsk === undefined ? {} : { bestAskWad: bestAsk }),
       };
     });
+  }
+
+  impactPrices(marketId: number, impactNotionalWad: bigint): ImpactPrices {
+    this.enter("impactPrices", [marketId, impactNotionalWad]);
+    this.bookOf(marketId);
+    // The transport test double quotes the best levels as impact prices; the real average is the engine's (book.ts).
+    const levels = this.book(marketId, 1);
+    return {
+      marketId,
+      impactNotionalWad,
+      ...(levels.bids[0] ? { impactBidWad: levels.bids[0].priceWad } : {}),
+      ...(levels.asks[0] ? { impactAskWad: levels.asks[0].priceWad } : {}),
+      timestampMs: 0,
+    };
   }
 
   book(marketId: number, depth: number): BookSnapshot {

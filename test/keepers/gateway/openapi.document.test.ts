@@ -42,7 +42,7 @@ describe("gateway OpenAPI document", function () {
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${url.replace(/\{(\w+)\}/g, ":$1")}`),
     );
     expect(document.info.title).to.equal("Keel gateway");
-    expect(registered).to.have.length(12);
+    expect(registered).to.have.length(13);
     expect(documented).to.have.members(registered);
     expect(registered).to.include.members([
       "POST /v1/orders",
@@ -51,6 +51,7 @@ describe("gateway OpenAPI document", function () {
       "POST /v1/schedule-cancel",
       "GET /v1/markets",
       "GET /v1/markets/:marketId/book",
+      "GET /v1/markets/:marketId/impact",
       "GET /v1/markets/:marketId/trades",
       "GET /v1/accounts/:account",
       "GET /v1/accounts/:account/orders",
@@ -113,7 +114,7 @@ describe("gateway OpenAPI document", function () {
       };
       expect(written.openapi).to.equal("3.0.3");
       expect(written.info.version).to.equal("1.2.3");
-      expect(Object.keys(written.paths)).to.have.length(12);
+      expect(Object.keys(written.paths)).to.have.length(13);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
