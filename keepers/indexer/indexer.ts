@@ -99,7 +99,7 @@ export class ChainIndexer extends EventEmitter<IndexerEvents> {
 
   /**
    * Rebuilds everything from the chain as of the latest block: every market, every account named by an event since
-   * `fromBlock`, each account's balance, positions, agents and nonce floor.
+   * `fromBlock`, each account's balance, positions, agents and nonce floor, and whether the protocol is paused.
    */
   rebuild(): Promise<void> {
     return this.serialized(() => this.rebuildNow());

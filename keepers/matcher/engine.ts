@@ -169,20 +169,30 @@ export class MatchingEngine extends EventEmitter<EngineEvents> {
     super();
     this.now = options.now ?? Date.now;
     this.positionOf = options.positionOf ?? (() => 0n);
-    for (const m of options.markets) {
-      if (this.markets.has(m.marketId)) throw new RangeError(`Market ${m.marketId} is listed twice`);
-      if (m.lotSizeWad <= 0n)
-        throw new RangeError(`Market ${m.marketId}: lot size must be positive, got ${m.lotSizeWad}`);
-      this.markets.set(m.marketId, {
-        marketId: m.marketId,
-        kind: m.kind ?? MarketKind.Asset,
-        lotSizeWad: m.lotSizeWad,
-        maxFillDeviationWad: m.maxFillDeviationWad,
-        book: new OrderBook(m.marketId, (delta) => this.onBookDelta(delta)),
-        markWad: m.markWad,
-        untriggered: new Map(),
-      });
-    }
+    for (const m of options.markets) this.addMarket(m);
+  }
+
+  /**
+   * Starts running a market (one listed after the engine started).
+   * @throws {RangeError} When the market is already run or its lot size is not positive.
+   */
+  addMarket(m: EngineMarket): void {
+    if (this.markets.has(m.marketId)) throw new RangeError(`Market ${m.marketId} is listed twice`);
+    if (m.lotSizeWad <= 0n) throw new RangeError(`Market ${m.marketId}: lot size must be positive, got ${m.lotSizeWad}`);
+    this.markets.set(m.marketId, {
+      marketId: m.marketId,
+      kind: m.kind ?? MarketKind.Asset,
+      lotSizeWad: m.lotSizeWad,
+      maxFillDeviationWad: m.maxFillDeviationWad,
+      book: new OrderBook(m.marketId, (delta) => this.onBookDelta(delta)),
+      markWad: m.markWad,
+      untriggered: new Map(),
+    });
+  }
+
+  /** Whether the engine runs `marketId`. */
+  hasMarket(marketId: number): boolean {
+    return this.markets.has(marketId);
   }
 
   /** The seq the next arriving (or triggered) order gets; restored orders move it past theirs. */

@@ -1,9 +1,11 @@
 /**
  * Order intake (DESIGN §4, §6, §10): every check the chain will make at settlement, made before an order reaches the
  * book, so that a client learns at once — with a typed error it can act on — why an order cannot trade. Checks, in
- * order: flags, market and lifecycle, size (lot), price (tick, bounds), trigger, expiry, nonce (floor, used, known),
- * signature (the account, an unexpired agent, or ERC-1271 for a contract account), the band around the mark,
- * reduce-only, and the pre-trade margin check against chain state plus unsettled fills.
+ * order: flags, market and lifecycle (where the chain only settles reductions — a Resolving market, a market the
+ * insurance circuit breaker put reduce-only, any market while the protocol is paused — only reduce-only orders), size
+ * (lot), price (tick, bounds), trigger, expiry, nonce (floor, used, known), signature (the account, an unexpired
+ * agent, or ERC-1271 for a contract account), the band around the mark, reduce-only, and the pre-trade margin check
+ * against chain state plus unsettled fills. Messages give amounts as decimals (`60000.05`), `details` as wad strings.
  */
 import { Contract, formatUnits, getAddress, recoverAddress, type Provider } from "ethers";
 import { ApiError } from "../gateway/api";

@@ -11,7 +11,7 @@ import { ChainIndexer } from "../indexer/indexer";
 import { readOrderDomain } from "../sdk/orders";
 import { Journal } from "../settlement/journal";
 import { MatchingEngine } from "./engine";
-import { ExchangeService } from "./service";
+import { ExchangeService, engineMarket } from "./service";
 
 /** Options of {@link startMatcher}. */
 export interface MatcherOptions {
@@ -61,14 +61,7 @@ export async function startMatcher(options: MatcherOptions): Promise<RunningMatc
   const ownsJournal = typeof options.journal === "string";
   const journal = typeof options.journal === "string" ? Journal.open(options.journal) : options.journal;
   const engine = new MatchingEngine({
-    markets: [...indexer.markets.values()].map((m) => ({
-      marketId: m.marketId,
-      lotSizeWad: m.trading.lotSizeWad,
-      tickSizeWad: m.trading.tickSizeWad,
-      kind: m.kind,
-      maxFillDeviationWad: m.trading.maxFillDeviationWad,
-      markWad: m.markWad,
-    })),
+    markets: [...indexer.markets.values()].map(engineMarket),
     now: () => indexer.chainTimeSec() * 1000,
     positionOf: (account, marketId) => service.positionOf(account, marketId),
   });

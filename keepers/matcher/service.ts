@@ -9,6 +9,7 @@ import { getAddress, type Provider } from "ethers";
 import type { Logger } from "pino";
 import {
   ApiError,
+  type ApiErrorStatus,
   type AccountView,
   type ExchangeApi,
   type ExchangeEvents,
@@ -34,7 +35,8 @@ import { MarketKind, MarketStatus } from "../sdk/markets";
 import { fundingOwed } from "../sdk/math";
 import { isBuy, type Order, type OrderDomain } from "../sdk/orders";
 import type { PositionManager } from "../sdk/typechain";
-import type { MatchingEngine } from "./engine";
+import type { EngineMarket, MatchingEngine } from "./engine";
+import { EngineRejection, type EngineRejectionCode } from "./engineErrors";
 import { OrderIntake, IntakeError } from "./intake";
 import { projectAccount, projectedMargin, type AccountFill } from "./risk";
 import type { BookOrder, BookSnapshot, EngineFill } from "./types";
@@ -51,6 +53,41 @@ export interface ExchangeServiceOptions {
   logger: Logger;
   /** How often expiries, dead-man switches and dropped fills are processed (ms). */
   housekeepingIntervalMs?: number;
+}
+
+/** The engine's view of an indexed market. */
+export function engineMarket(m: IndexedMarket): EngineMarket {
+  return {
+    marketId: m.marketId,
+    lotSizeWad: m.trading.lotSizeWad,
+    tickSizeWad: m.trading.tickSizeWad,
+    kind: m.kind,
+    maxFillDeviationWad: m.trading.maxFillDeviationWad,
+    markWad: m.markWad,
+  };
+}
+
+/** HTTP status of each engine refusal when it reaches a client. */
+const ENGINE_REJECTION_STATUS: Record<EngineRejectionCode, ApiErrorStatus> = {
+  UNKNOWN_MARKET: 404,
+  DUPLICATE_ORDER: 409,
+  INVALID_ORDER: 400,
+  ORDER_EXPIRED: 422,
+  POST_ONLY_WOULD_CROSS: 422,
+  REDUCE_ONLY_WOULD_INCREASE: 422,
+  UNKNOWN_ORDER: 404,
+  INVALID_ROLLBACK: 409,
+};
+
+/** Runs an engine call, turning its typed refusal into the API error a client sees (same code and message). */
+function asApiError<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof EngineRejection)
+      throw new ApiError(error.code, ENGINE_REJECTION_STATUS[error.code], error.message, error.hash ? { hash: error.hash } : undefined);
+    throw error;
+  }
 }
 
 /** The real {@link ExchangeApi}: see the module comment. */
@@ -96,6 +133,9 @@ export class ExchangeService implements ExchangeApi {
       this.record(() => engine.onMark(update.marketId, update.markWad));
     });
     indexer.on("funding", (update) => this.events.emit("funding", update));
+    indexer.on("market", (market) => {
+      if (!engine.hasMarket(market.marketId)) engine.addMarket(engineMarket(market));
+    });
     indexer.on("orderCancelled", ({ orderHash }) => this.record(() => engine.cancel(orderHash, "cancelled-on-chain")));
     indexer.on("nonceFloorRaised", ({ account, nonceFloor }) =>
       this.record(() => {
@@ -118,7 +158,7 @@ export class ExchangeService implements ExchangeApi {
   async placeOrder(order: Order, signature: string): Promise<PlaceOrderResult> {
     return this.serialized(order.account, async () => {
       const accepted = await this.intake.check(order, signature);
-      const result = this.o.engine.place({ order, signature, hash: accepted.hash });
+      const result = asApiError(() => this.o.engine.place({ order, signature, hash: accepted.hash }));
       const fills = this.flush();
       return {
         order: this.view(result.order),
@@ -404,6 +444,7 @@ export class ExchangeService implements ExchangeApi {
   }
 
   private marketView(market: IndexedMarket): MarketView {
+    if (!this.o.engine.hasMarket(market.marketId)) this.o.engine.addMarket(engineMarket(market));
     const book = this.o.engine.book(market.marketId, 1);
     return {
       marketId: market.marketId,

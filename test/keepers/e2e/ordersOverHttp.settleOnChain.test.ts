@@ -94,6 +94,26 @@ describe("e2e: signed orders over HTTP are matched, settled on chain and visible
     await expectRejected(ex.client.placeOrder(huge), 422, "INSUFFICIENT_MARGIN");
   });
 
+  it("answers a post-only bid that would cross with 422 POST_ONLY_WOULD_CROSS and keeps the book unchanged", async function () {
+    await ex.client.placeOrder(await ex.sign(maker, await order(maker, "sell", "0.5", "60000")));
+    const crossing = await ex.sign(taker, await order(taker, "buy", "0.5", "60000", OrderFlag.PostOnly));
+    await expectRejected(ex.client.placeOrder(crossing), 422, "POST_ONLY_WOULD_CROSS");
+    const book = await ex.client.book(BTC_USD);
+    expect(book.bids).to.have.length(0);
+    expect(book.asks[0]).to.deep.include({ priceWad: wad("60000"), sizeWad: wad("0.5") });
+  });
+
+  it("publishes impact prices: the average price of a market order of the notional against each side", async function () {
+    await ex.client.placeOrder(await ex.sign(maker, await order(maker, "sell", "0.5", "60000")));
+    await ex.client.placeOrder(await ex.sign(maker, await order(maker, "sell", "0.5", "60100")));
+    // Buying 45,050 USD: 0.5 at 60,000 (30,000 USD), then 15,050 USD at 60,100: the average lies strictly between.
+    const impact = await ex.client.impactPrices(BTC_USD, wad("45050"));
+    expect(impact.impactBidWad).to.equal(undefined);
+    expect(impact.impactAskWad! > wad("60000") && impact.impactAskWad! < wad("60100")).to.equal(true);
+    // More than the asks hold: no impact ask.
+    expect((await ex.client.impactPrices(BTC_USD, wad("100000"))).impactAskWad).to.equal(undefined);
+  });
+
   it("drops a fill whose maker cancelled on chain before settlement and rolls it back: the bid rests again", async function () {
     const ask = await ex.sign(maker, await order(maker, "sell", "0.3", "60000"));
     await ex.client.placeOrder(ask);

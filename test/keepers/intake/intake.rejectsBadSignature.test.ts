@@ -30,7 +30,13 @@ describe("intake: INVALID_SIGNATURE", function () {
     const [trader] = ctx.traders;
     const signed = await ctx.ex.sign(trader, await orderFor(trader, "buy"));
     const tampered = { ...signed, order: { ...signed.order, price: wad("60000.1") } };
-    await expectRejected(ctx.ex.client.placeOrder(tampered), 401, "INVALID_SIGNATURE", "neither", trader.address);
+    await expectRejected(
+      ctx.ex.client.placeOrder(tampered),
+      401,
+      "INVALID_SIGNATURE",
+      "neither",
+      await trader.getAddress(),
+    );
   });
 
   it("refuses a 4-byte signature from an account without code", async function () {

@@ -25,7 +25,13 @@ describe("intake: INVALID_FLAGS", function () {
       flags: OrderFlag.Stop | OrderFlag.TakeProfit,
       triggerPrice: 59_000n * 10n ** 18n,
     });
-    await expectRejected(place(ctx.ex, ctx.traders[0], order), 400, "INVALID_FLAGS", "Flags 48", "stop excludes take-profit");
+    await expectRejected(
+      place(ctx.ex, ctx.traders[0], order),
+      400,
+      "INVALID_FLAGS",
+      "Flags 48",
+      "stop excludes take-profit",
+    );
   });
 
   it("refuses a reserved bit at the gateway with 400 INVALID_REQUEST naming the field", async function () {

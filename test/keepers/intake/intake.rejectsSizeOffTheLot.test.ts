@@ -2,6 +2,7 @@
  * Intake refuses a size that is not a positive multiple of the market's lot size with 400 INVALID_SIZE, naming the
  * size, the lot size and the market (BTC-USD lot 0.0001, SENATE22-R lot 0.01).
  */
+import { expect } from "chai";
 import { BTC_USD, SENATE22_R, wad } from "../../fixtures/keel";
 import { expectRejected, orderFor, place, useExchange } from "./helpers";
 
@@ -25,8 +26,13 @@ describe("intake: INVALID_SIZE", function () {
       "Size 0 ",
     );
     const event = await orderFor(trader, "buy", { marketId: SENATE22_R, size: wad("0.015"), price: wad("0.4") });
-    await expectRejected(place(ctx.ex, trader, event), 400, "INVALID_SIZE", "Size 0.015", "lot size 0.01", "SENATE22-R");
+    await expectRejected(
+      place(ctx.ex, trader, event),
+      400,
+      "INVALID_SIZE",
+      "Size 0.015",
+      "lot size 0.01",
+      "SENATE22-R",
+    );
   });
 });
-
-import { expect } from "chai";
