@@ -60,7 +60,7 @@ export function registerMatcherCommand(program: Command): Command {
           ctx.shutdown.add("stop intake, journal and close the gateway", () => matcher.stop());
           return {
             health: () => ({
-              status: matcher.indexer.lastProcessedBlock >= 0 ? "ok" : "degraded",
+              status: matcher.indexer.lastProcessedBlock >= 0 && !matcher.service.journalFailure ? "ok" : "degraded",
               lastProcessedBlock: matcher.indexer.lastProcessedBlock,
               gateway: matcher.address.url,
             }),

@@ -5,6 +5,7 @@
  * journaled fills; fills it had to drop come back through the journal and are rolled back in the book here.
  */
 import { EventEmitter } from "node:events";
+import Database from "better-sqlite3";
 import { getAddress, type Provider } from "ethers";
 import type { Logger } from "pino";
 import {
@@ -90,6 +91,22 @@ function asApiError<T>(call: () => T): T {
   }
 }
 
+/** Whether `error` comes from SQLite (better-sqlite3), i.e. the journal itself failed. */
+function isJournalError(error: unknown): boolean {
+  return (
+    error instanceof Database.SqliteError ||
+    (error instanceof TypeError && /database connection is not open/i.test(error.message))
+  );
+}
+
+function journalUnavailable(): ApiError {
+  return new ApiError(
+    "JOURNAL_UNAVAILABLE",
+    503,
+    "The matcher cannot write its journal and accepts no orders until it is restarted; nothing unjournaled was acknowledged",
+  );
+}
+
 /** The real {@link ExchangeApi}: see the module comment. */
 export class ExchangeService implements ExchangeApi {
   readonly events = new EventEmitter<ExchangeEvents>();
@@ -100,6 +117,8 @@ export class ExchangeService implements ExchangeApi {
   /** Fills the engine reported (placement, triggered stops, crossed books after a mark or a rollback), not journaled yet. */
   private readonly newFills: EngineFill[] = [];
   private timer?: NodeJS.Timeout;
+  /** Set when the journal could not be written: the matcher then refuses every write until it is restarted. */
+  journalFailure?: unknown;
 
   constructor(private readonly o: ExchangeServiceOptions) {
     this.intake = new OrderIntake({
@@ -156,8 +175,9 @@ export class ExchangeService implements ExchangeApi {
 
   /** @inheritdoc */
   async placeOrder(order: Order, signature: string): Promise<PlaceOrderResult> {
+    if (this.journalFailure) throw journalUnavailable();
     return this.serialized(order.account, async () => {
-      const accepted = await this.intake.check(order, signature);
+      const accepted = await this.journaled(() => this.intake.check(order, signature));
       const result = asApiError(() => this.o.engine.place({ order, signature, hash: accepted.hash }));
       const fills = this.flush();
       return {
@@ -313,6 +333,18 @@ export class ExchangeService implements ExchangeApi {
     }
   }
 
+  /** Runs `read` (which reads the journal); a journal that cannot be read is the same failure as one not written. */
+  private async journaled<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isJournalError(error)) throw error;
+      this.journalFailure = error;
+      this.o.logger.fatal({ err: error }, "journal read failed; the matcher refuses writes until it is restarted");
+      throw journalUnavailable();
+    }
+  }
+
   /** Runs an engine action and journals the orders it changed. */
   private record<T>(action: () => T): T {
     const result = action();
@@ -330,7 +362,16 @@ export class ExchangeService implements ExchangeApi {
     const orders = [...this.dirty].map((hash) => this.o.engine.order(hash)).filter((o): o is BookOrder => !!o);
     this.dirty.clear();
     if (orders.length === 0 && fills.length === 0) return [];
-    const recorded = this.o.journal.recordPlacement(orders, fills);
+    let recorded: EngineFill[];
+    try {
+      recorded = this.o.journal.recordPlacement(orders, fills);
+    } catch (error) {
+      // The book now holds changes the journal does not: acknowledge nothing more until a restart rebuilds the book
+      // from the journal (the last journaled state, which is what clients were told).
+      this.journalFailure = error;
+      this.o.logger.fatal({ err: error }, "journal write failed; the matcher refuses writes until it is restarted");
+      throw journalUnavailable();
+    }
     for (const fill of recorded) this.events.emit("trade", tradeView(fill, "pending"));
     return recorded;
   }
