@@ -126,7 +126,11 @@ export async function runKeeper<S extends typeof baseConfigSchema>(options: RunK
 }
 
 /** A provider pinned to `chainId` (or the endpoint's, asked once) with caching off: keepers decide on fresh state. */
-export async function connectProvider(rpcUrl: string, pollIntervalMs: number, chainId?: number): Promise<JsonRpcProvider> {
+export async function connectProvider(
+  rpcUrl: string,
+  pollIntervalMs: number,
+  chainId?: number,
+): Promise<JsonRpcProvider> {
   let id = chainId === undefined ? undefined : BigInt(chainId);
   if (id === undefined) {
     const probe = new JsonRpcProvider(rpcUrl);
@@ -137,7 +141,11 @@ export async function connectProvider(rpcUrl: string, pollIntervalMs: number, ch
     }
   }
   const network = Network.from(id);
-  return new JsonRpcProvider(rpcUrl, network, { staticNetwork: network, pollingInterval: pollIntervalMs, cacheTimeout: -1 });
+  return new JsonRpcProvider(rpcUrl, network, {
+    staticNetwork: network,
+    pollingInterval: pollIntervalMs,
+    cacheTimeout: -1,
+  });
 }
 
 /** The block hardhat-deploy recorded for the PositionManager's deployment (0 when the file has no receipt). */

@@ -178,7 +178,8 @@ export class MatchingEngine extends EventEmitter<EngineEvents> {
    */
   addMarket(m: EngineMarket): void {
     if (this.markets.has(m.marketId)) throw new RangeError(`Market ${m.marketId} is listed twice`);
-    if (m.lotSizeWad <= 0n) throw new RangeError(`Market ${m.marketId}: lot size must be positive, got ${m.lotSizeWad}`);
+    if (m.lotSizeWad <= 0n)
+      throw new RangeError(`Market ${m.marketId}: lot size must be positive, got ${m.lotSizeWad}`);
     this.markets.set(m.marketId, {
       marketId: m.marketId,
       kind: m.kind ?? MarketKind.Asset,

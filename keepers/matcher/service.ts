@@ -86,7 +86,12 @@ function asApiError<T>(call: () => T): T {
     return call();
   } catch (error) {
     if (error instanceof EngineRejection)
-      throw new ApiError(error.code, ENGINE_REJECTION_STATUS[error.code], error.message, error.hash ? { hash: error.hash } : undefined);
+      throw new ApiError(
+        error.code,
+        ENGINE_REJECTION_STATUS[error.code],
+        error.message,
+        error.hash ? { hash: error.hash } : undefined,
+      );
     throw error;
   }
 }
@@ -297,8 +302,10 @@ export class ExchangeService implements ExchangeApi {
   /** The account's signed position in a market including fills the chain has not seen (wad); for reduce-only. */
   positionOf(account: string, marketId: number): bigint {
     const state = this.o.indexer.accountOf(account);
-    return projectAccount(state, this.o.indexer.markets, this.unsettledFillsOf(state.account)).positions.get(marketId)
-      ?.sizeWad ?? 0n;
+    return (
+      projectAccount(state, this.o.indexer.markets, this.unsettledFillsOf(state.account)).positions.get(marketId)
+        ?.sizeWad ?? 0n
+    );
   }
 
   /** Impact bid and ask of a market for the funding keeper (DESIGN §7). */

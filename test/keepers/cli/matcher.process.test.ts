@@ -77,7 +77,9 @@ describe("keel-keeper matcher: a keeper process with a gateway, /health, /metric
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     expect(await exitCode(child)).to.equal(2);
-    expect(stderr).to.match(/rpcUrl/).and.to.match(/KEEL_RPC_URL/);
+    expect(stderr)
+      .to.match(/rpcUrl/)
+      .and.to.match(/KEEL_RPC_URL/);
   });
 });
 

@@ -16,7 +16,13 @@ describe("e2e: signed orders over HTTP are matched, settled on chain and visible
   let taker: Signer;
   let nonce = 1n;
 
-  const order = async (signer: Signer, side: "buy" | "sell", size: string, price: string, flags = 0): Promise<Order> => ({
+  const order = async (
+    signer: Signer,
+    side: "buy" | "sell",
+    size: string,
+    price: string,
+    flags = 0,
+  ): Promise<Order> => ({
     account: await signer.getAddress(),
     marketId: BTC_USD,
     flags: flags | (side === "buy" ? OrderFlag.Buy : 0),

@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import hre, { deployments, ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import type { JsonRpcServer } from "hardhat/types";
 import { JsonRpcProvider, Network, Wallet, type Signer } from "ethers";
@@ -108,10 +109,14 @@ export function pipelineFor(
   });
 }
 
-/** Pushes `markWad` as index and mark of BTC-USD, dated at the latest block (so it is fresh for the next minute). */
+/**
+ * Pushes `markWad` as index and mark of BTC-USD in a block dated one second after the latest (whatever the wall
+ * clock says after a snapshot revert), so the price is fresh for the next minute of chain time.
+ */
 export async function pushBtcPrice(f: KeelFixture, markWad: bigint = MARK_WAD): Promise<void> {
-  const latest = await ethers.provider.getBlock("latest");
-  await (await f.oracle.connect(f.deployer).pushPrices([BTC_USD], [markWad], [markWad], latest!.timestamp + 1)).wait();
+  const timestamp = (await time.latest()) + 1;
+  await time.setNextBlockTimestamp(timestamp);
+  await (await f.oracle.connect(f.deployer).pushPrices([BTC_USD], [markWad], [markWad], timestamp)).wait();
 }
 
 /** Deposits `amountUsdc` (token units) for each of `signers`. */
