@@ -87,7 +87,16 @@ export async function runKeeper<S extends typeof baseConfigSchema>(options: RunK
     }
     throw error;
   }
-  const provider = await connectProvider(config.rpcUrl, config.pollIntervalMs, config.chainId ?? deployment.chainId);
+  let provider: JsonRpcProvider;
+  try {
+    provider = await connectProvider(config.rpcUrl, config.pollIntervalMs, config.chainId ?? deployment.chainId);
+  } catch (error) {
+    if (error instanceof RpcUnreachableError) {
+      logger.fatal(error.message);
+      return 2;
+    }
+    throw error;
+  }
   const signer = config.privateKey ? new Wallet(config.privateKey, provider) : undefined;
   const metrics = createMetricsRegistry(options.name);
   const shutdown = new GracefulShutdown({ logger });
@@ -125,7 +134,17 @@ export async function runKeeper<S extends typeof baseConfigSchema>(options: RunK
   return new Promise<number>(() => undefined);
 }
 
-/** A provider pinned to `chainId` (or the endpoint's, asked once) with caching off: keepers decide on fresh state. */
+/** No JSON-RPC node answered at the configured URL. */
+export class RpcUnreachableError extends Error {
+  override readonly name = "RpcUnreachableError";
+}
+
+/**
+ * A provider pinned to `chainId` (or the endpoint's, asked once with a 10 s timeout so a wrong URL fails fast instead of
+ * retrying forever) with result caching off: keepers decide on fresh state (a cached `nextBatchId` could make the
+ * settlement keeper release a batch that landed).
+ * @throws RpcUnreachableError when no node answers `eth_chainId` at `rpcUrl`.
+ */
 export async function connectProvider(
   rpcUrl: string,
   pollIntervalMs: number,
@@ -133,11 +152,18 @@ export async function connectProvider(
 ): Promise<JsonRpcProvider> {
   let id = chainId === undefined ? undefined : BigInt(chainId);
   if (id === undefined) {
-    const probe = new JsonRpcProvider(rpcUrl);
     try {
-      id = (await probe.getNetwork()).chainId;
-    } finally {
-      probe.destroy();
+      const response = await fetch(rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      id = BigInt(((await response.json()) as { result: string }).result);
+    } catch (error) {
+      throw new RpcUnreachableError(
+        `No JSON-RPC node answers at ${rpcUrl} (${(error as Error).message}): check the RPC URL`,
+      );
     }
   }
   const network = Network.from(id);

@@ -4,6 +4,7 @@
  * blocks (HyperEVM's limit, DESIGN §10), and comparing them with the journal's fills of that batch.
  */
 import { toBeHex, zeroPadValue, type Log, type Provider } from "ethers";
+import { MAX_LOG_RANGE_BLOCKS, getLogsChunked } from "../core/logs";
 import type { PositionManager } from "../sdk/typechain";
 import { JournalMismatchError } from "./errors";
 import type { JournalBatch, JournalFill } from "./journalTypes";
@@ -29,32 +30,6 @@ export interface ChainBatch {
   gasUsed?: bigint;
 }
 
-/** HyperEVM serves `eth_getLogs` over at most 50 blocks. */
-export const MAX_LOG_RANGE_BLOCKS = 50;
-
-/**
- * `eth_getLogs` over [fromBlock, toBlock] in chunks of `chunkBlocks`, calling `visit` with each chunk's logs; stops
- * early (and returns true) when `visit` returns true.
- */
-export async function scanLogsChunked(
-  provider: Provider,
-  filter: { address: string; topics: (string | string[] | null)[] },
-  fromBlock: number,
-  toBlock: number,
-  visit: (logs: Log[]) => boolean,
-  chunkBlocks: number = MAX_LOG_RANGE_BLOCKS,
-): Promise<boolean> {
-  for (let start = fromBlock; start <= toBlock; start += chunkBlocks) {
-    const logs = await provider.getLogs({
-      ...filter,
-      fromBlock: start,
-      toBlock: Math.min(start + chunkBlocks - 1, toBlock),
-    });
-    if (visit(logs)) return true;
-  }
-  return false;
-}
-
 /** The 32-byte topic of an indexed `uint64 batchId`. */
 export function batchIdTopic(batchId: bigint): string {
   return zeroPadValue(toBeHex(batchId), 32);
@@ -78,18 +53,14 @@ export async function readLandedBatch(
   }
   const head = await provider.getBlockNumber();
   const topics = [[pm.interface.getEvent("Filled").topicHash, pm.interface.getEvent("BatchSettled").topicHash]];
-  let found: ChainBatch | undefined;
-  await scanLogsChunked(
+  const logs = await getLogsChunked(
     provider,
     { address, topics: [...topics, batchIdTopic(batch.batchId)] },
     batch.fromBlock,
     head,
-    (logs) => {
-      found = parseBatchLogs(pm, address, batch.batchId, logs);
-      return found !== undefined;
-    },
-    chunkBlocks,
+    { chunkSize: chunkBlocks },
   );
+  const found = parseBatchLogs(pm, address, batch.batchId, logs);
   if (found) return found;
   throw new JournalMismatchError(batch.batchId, [
     `nextBatchId is past it, but no BatchSettled(${batch.batchId}) was found from block ${batch.fromBlock} to ${head}`,

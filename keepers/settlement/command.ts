@@ -8,9 +8,13 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { JsonRpcProvider, Network, Wallet, getAddress, isAddress } from "ethers";
-import pino, { type Logger } from "pino";
-import { Registry } from "prom-client";
+import { Wallet, getAddress, isAddress, type JsonRpcProvider } from "ethers";
+import type { Registry } from "prom-client";
+import type { LogLevel } from "../core/config";
+import { createLogger, type Logger } from "../core/logger";
+import { createMetricsRegistry, startOpsServer } from "../core/opsServer";
+import { RpcUnreachableError, connectProvider } from "../core/runtime";
+import { GracefulShutdown } from "../core/shutdown";
 import { PositionManager__factory, type PositionManager } from "../sdk/typechain";
 import { failpointFromSpec } from "./failpoint";
 import { Journal } from "./journal";
@@ -32,6 +36,9 @@ export interface SettlementCliOptions {
   once?: boolean;
   reconcileOnly?: boolean;
   logLevel: string;
+  /** Interface and port of `/metrics` and `/health` (port 0 picks a free one). */
+  opsHost: string;
+  opsPort: number;
   /** Where the pipeline's metrics go (the keeper core serves it on `/metrics`); a private registry when absent. */
   metricsRegistry?: Registry;
 }
@@ -75,6 +82,15 @@ export function registerSettlementCommand(program: Command): Command {
     .option("--once", "reconcile, settle every pending fill, then exit")
     .option("--reconcile-only", "reconcile the journal with the chain, report, exit (status 1 if they disagree)")
     .addOption(
+      new Option("--ops-host <host>", "interface of /metrics and /health").env("KEEL_OPS_HOST").default("127.0.0.1"),
+    )
+    .addOption(
+      new Option("--ops-port <port>", "port of /metrics and /health (0 picks a free one)")
+        .env("KEEL_OPS_PORT")
+        .argParser(parsePort)
+        .default(0),
+    )
+    .addOption(
       new Option("--log-level <level>", "pino log level")
         .env("KEEL_LOG_LEVEL")
         .choices(["trace", "debug", "info", "warn", "error", "fatal", "silent"])
@@ -99,12 +115,13 @@ export function registerSettlementCommand(program: Command): Command {
  * @throws SettlementConfigError for a missing or malformed setting; pipeline errors as they come.
  */
 export async function runSettlement(options: SettlementCliOptions, env: NodeJS.ProcessEnv): Promise<number> {
-  const logger = pino({ name: "settlement", level: options.logLevel });
+  const logger = createLogger("settlement", options.logLevel as LogLevel);
   const privateKey = readPrivateKey(env);
   const address = positionManagerAddress(options);
   const provider = await connect(options.rpcUrl, options.pollIntervalMs);
   mkdirSync(path.dirname(path.resolve(options.journal)), { recursive: true });
   const journal = Journal.open(options.journal);
+  const registry = options.metricsRegistry ?? createMetricsRegistry("settlement");
   try {
     const wallet = new Wallet(privateKey, provider);
     const pm = PositionManager__factory.connect(address, wallet);
@@ -118,7 +135,7 @@ export async function runSettlement(options: SettlementCliOptions, env: NodeJS.P
       confirmations: options.confirmations,
       pollIntervalMs: options.pollIntervalMs,
       failpoint: failpointFromSpec(env.KEEL_FAILPOINT),
-      metrics: createSettlementMetrics(options.metricsRegistry ?? new Registry()),
+      metrics: createSettlementMetrics(registry),
     });
     logger.info({ positionManager: address, matcher: wallet.address, journal: journal.path }, "settlement starting");
     if (options.reconcileOnly) return await reconcileOnly(pipeline, pm, journal, logger);
@@ -127,9 +144,7 @@ export async function runSettlement(options: SettlementCliOptions, env: NodeJS.P
       logger.info(await pipeline.flush(), "pending fills flushed");
       return verify.mismatches.length > 0 ? 1 : 0;
     }
-    await runUntilSignalled(pipeline);
-    logger.info(await pipeline.flush(), "stopped; pending fills flushed");
-    return 0;
+    return await runUntilSignalled(pipeline, { journal, provider, registry, logger, options });
   } finally {
     journal.close();
     provider.destroy();
@@ -152,15 +167,45 @@ async function reconcileOnly(pipeline: SettlementPipeline, pm: PositionManager, 
   return verify.mismatches.length > 0 ? 1 : 0;
 }
 
-async function runUntilSignalled(pipeline: SettlementPipeline): Promise<void> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGTERM", stop).once("SIGINT", stop);
-  try {
-    await pipeline.run(controller.signal);
-  } finally {
-    process.off("SIGTERM", stop).off("SIGINT", stop);
-  }
+/**
+ * Settles until SIGTERM or SIGINT with `/metrics` and `/health` served; then stops taking new batches, flushes what is
+ * pending and closes (core's GracefulShutdown: every step runs, a 15 s overrun exits 1). Returns the exit code.
+ */
+async function runUntilSignalled(
+  pipeline: SettlementPipeline,
+  ctx: {
+    journal: Journal;
+    provider: JsonRpcProvider;
+    registry: Registry;
+    logger: Logger;
+    options: SettlementCliOptions;
+  },
+): Promise<number> {
+  const { journal, provider, registry, logger, options } = ctx;
+  const shutdown = new GracefulShutdown({ logger, exit: () => undefined });
+  const ops = await startOpsServer({
+    host: options.opsHost,
+    port: options.opsPort,
+    registry,
+    logger,
+    keeper: "settlement",
+    health: async () => ({
+      status: "ok",
+      keeper: "settlement",
+      lastProcessedBlock: await provider.getBlockNumber(),
+      pendingFills: journal.pendingSummary().count,
+    }),
+  });
+  logger.info({ metrics: `${ops.url}/metrics`, health: `${ops.url}/health` }, "settlement keeper running");
+  const running = pipeline.run(shutdown.signal);
+  shutdown.add("stop settling and flush pending fills", async () => {
+    await running;
+    logger.info(await pipeline.flush(), "pending fills flushed");
+  });
+  shutdown.add("close ops server", () => ops.close());
+  shutdown.install();
+  await new Promise((resolve) => shutdown.signal.addEventListener("abort", resolve, { once: true }));
+  return shutdown.trigger();
 }
 
 /* CONFIG HELPERS (to be replaced by keepers/core) */
@@ -194,27 +239,13 @@ export function positionManagerAddress(
   return getAddress(deployment.address);
 }
 
-/**
- * A provider pinned to the endpoint's chain id (one `eth_chainId` up front; fails fast on a bad URL) that never
- * serves a cached result (the pipeline's decisions need fresh `nextBatchId`, nonces and receipts).
- */
 async function connect(rpcUrl: string, pollingInterval: number): Promise<JsonRpcProvider> {
-  let chainId: bigint;
   try {
-    const response = await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    chainId = BigInt(((await response.json()) as { result: string }).result);
+    return await connectProvider(rpcUrl, pollingInterval);
   } catch (error) {
-    throw new SettlementConfigError(
-      `No JSON-RPC node answers at ${rpcUrl} (${(error as Error).message}): check --rpc-url`,
-    );
+    if (error instanceof RpcUnreachableError) throw new SettlementConfigError(`${error.message} (--rpc-url)`);
+    throw error;
   }
-  const network = Network.from(chainId);
-  return new JsonRpcProvider(rpcUrl, network, { staticNetwork: network, pollingInterval, cacheTimeout: -1 });
 }
 
 async function assertMatcher(pm: PositionManager, account: string): Promise<void> {
@@ -233,6 +264,12 @@ function parseAddress(value: string): string {
 function parseGas(value: string): bigint {
   if (!/^\d+$/.test(value) || BigInt(value) === 0n) throw new InvalidArgumentError("expected a positive integer");
   return BigInt(value);
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError("expected a port (0-65535)");
+  return n;
 }
 
 function parsePositiveInt(value: string): number {

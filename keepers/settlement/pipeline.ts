@@ -17,7 +17,8 @@ import { JsonRpcApiProvider, type Provider, type Signer, type TransactionReceipt
 import type { Logger } from "pino";
 import { encodeSettleBatch } from "../sdk/batch";
 import type { PositionManager } from "../sdk/typechain";
-import { compareBatch, MAX_LOG_RANGE_BLOCKS, readLandedBatch } from "./chain";
+import { MAX_LOG_RANGE_BLOCKS } from "../core/logs";
+import { compareBatch, readLandedBatch } from "./chain";
 import { JournalMismatchError, JournalStateError, SettlementBlockedError, SettlementStalledError } from "./errors";
 import type { FailpointHook } from "./failpoint";
 import type { Journal } from "./journal";

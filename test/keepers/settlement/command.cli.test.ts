@@ -117,7 +117,7 @@ describe("keel-keeper settlement", function () {
     }
   });
 
-  it("runs until SIGTERM, settling fills journaled while it runs, then flushes and exits 0", async function () {
+  it("runs until SIGTERM with /health served, settling fills journaled while it runs, then flushes and exits 0", async function () {
     const { f, traders } = await tradingFixture();
     await pushBtcPrice(f);
     const rpc = await startRpcServer();
@@ -150,6 +150,11 @@ describe("keel-keeper settlement", function () {
         () => journal.fills({ status: "settled" }).some((fill) => fill.id === first.id),
         "the fill to settle",
       );
+      await until(() => /"health":"http[^"]+"/.test(output), "the ops server");
+      const healthUrl = /"health":"(http[^"]+)"/.exec(output)![1];
+      const health = await fetch(healthUrl);
+      expect(health.status).to.equal(200);
+      expect(await health.json()).to.include({ status: "ok", keeper: "settlement" });
       await desk.journalPair(journal, traders[2], traders[3], "sell", wad("0.01"));
       child.kill("SIGTERM");
       expect(await exited, output).to.equal(0);
