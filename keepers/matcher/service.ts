@@ -122,6 +122,9 @@ export class ExchangeService implements ExchangeApi {
   /** Fills the engine reported (placement, triggered stops, crossed books after a mark or a rollback), not journaled yet. */
   private readonly newFills: EngineFill[] = [];
   private timer?: NodeJS.Timeout;
+  /** Orders that left the book (filled, cancelled, expired): forgotten by the engine once none of their fills can
+   *  still be dropped and rolled back. */
+  private readonly finished = new Set<string>();
   /** Set when the journal could not be written: the matcher then refuses every write until it is restarted. */
   journalFailure?: unknown;
 
@@ -148,6 +151,7 @@ export class ExchangeService implements ExchangeApi {
     for (const order of journal.liveOrders()) engine.restore(order);
     engine.on("order", (order) => {
       this.dirty.add(order.hash);
+      if (order.status !== "open" && order.status !== "untriggered") this.finished.add(order.hash);
       this.events.emit("order", orderView(order, this.o.journal.settledWad(order.hash)));
     });
     engine.on("book", (delta) => this.events.emit("book", delta));
@@ -197,7 +201,7 @@ export class ExchangeService implements ExchangeApi {
   async cancelOrder(request: CancelOrderRequest, signature: string): Promise<OrderView> {
     await this.verifyRequest("CancelOrder", request, signature);
     const hash = request.orderHash.toLowerCase();
-    const order = this.o.engine.order(hash);
+    const order = this.o.engine.order(hash) ?? this.o.journal.order(hash);
     if (!order || order.account !== getAddress(request.account))
       throw new ApiError("ORDER_NOT_FOUND", 404, `No order ${hash} of ${request.account} is known to the matcher`);
     this.record(() => this.o.engine.cancel(hash, "cancelled-by-user"));
@@ -401,10 +405,27 @@ export class ExchangeService implements ExchangeApi {
           "rolled back fills settlement dropped",
         );
       }
+      this.forgetSettledOrders();
       const now = BigInt(this.o.indexer.chainTimeSec());
       for (const [digest, deadline] of this.usedRequests) if (deadline < now) this.usedRequests.delete(digest);
     } catch (error) {
       this.o.logger.error({ err: error }, "matcher housekeeping failed");
+    }
+  }
+
+  /** Lets the engine drop finished orders whose fills are all settled or dropped (the journal keeps their history). */
+  private forgetSettledOrders(): void {
+    for (const hash of this.finished) {
+      const open = this.o.journal.fills({ orderHash: hash, status: ["pending", "batched"], limit: 1 });
+      const unacknowledged = this.o.journal.fills({ orderHash: hash, status: "dropped" }).some((f) => !f.rolledBack);
+      if (open.length > 0 || unacknowledged) continue;
+      const order = this.o.engine.order(hash);
+      if (order && (order.status === "open" || order.status === "untriggered")) {
+        this.finished.delete(hash);
+        continue;
+      }
+      this.o.engine.forget(hash);
+      this.finished.delete(hash);
     }
   }
 
