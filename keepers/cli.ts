@@ -4,7 +4,9 @@
  * `keel-keeper <name> --help` lists its options.
  */
 import { Command } from "commander";
+import { registerFundingCommand } from "./funding/command";
 import { registerMatcherCommand } from "./matcher/command";
+import { registerOracleCommand } from "./oracle/command";
 import { SettlementConfigError, registerSettlementCommand } from "./settlement/command";
 
 const program = new Command()
@@ -14,6 +16,8 @@ const program = new Command()
 
 registerMatcherCommand(program);
 registerSettlementCommand(program);
+registerOracleCommand(program);
+registerFundingCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const detail = error instanceof SettlementConfigError ? error.message : error instanceof Error ? error.stack : error;
