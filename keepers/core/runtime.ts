@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { JsonRpcProvider, Network, Wallet } from "ethers";
+import type { Command } from "commander";
 import type { Registry } from "prom-client";
 import type { z } from "zod";
 import { ConfigError, loadConfig, type BaseConfig, type baseConfigSchema } from "./config";
@@ -47,12 +48,21 @@ export interface StartedKeeper {
   done?: Promise<void>;
 }
 
+/** Adds the flags every keeper command shares (each also settable by its KEEL_* variable or the config file). */
+export function withKeeperOptions(command: Command): Command {
+  return command
+    .option("--rpc-url <url>", "JSON-RPC endpoint (KEEL_RPC_URL)")
+    .option("--network <name>", "hardhat-deploy network folder (KEEL_NETWORK, default localhost)")
+    .option("--ops-port <port>", "port of /metrics and /health (KEEL_OPS_PORT; 0 picks one)", Number)
+    .option("--config <file>", "JSON config file (KEEL_CONFIG)");
+}
+
 /** Options of {@link runKeeper}. */
 export interface RunKeeperOptions<S extends typeof baseConfigSchema> {
   name: string;
   schema: S;
-  /** Command-line values; they win over the config file and the environment. */
-  overrides?: Record<string, unknown>;
+  /** The command's parsed flags: `config` names the config file, the rest win over the file and the environment. */
+  flags?: Record<string, unknown>;
   /** Whether the keeper sends transactions (then `KEEL_PRIVATE_KEY` is required). */
   needsSigner: boolean;
   start(context: KeeperContext<z.output<S>>): Promise<StartedKeeper>;
@@ -66,7 +76,12 @@ export interface RunKeeperOptions<S extends typeof baseConfigSchema> {
 export async function runKeeper<S extends typeof baseConfigSchema>(options: RunKeeperOptions<S>): Promise<number> {
   let config: z.output<S>;
   try {
-    config = loadConfig(options.schema, { env: options.env, overrides: options.overrides });
+    const { config: file, ...overrides } = options.flags ?? {};
+    config = loadConfig(options.schema, {
+      env: options.env,
+      file: typeof file === "string" ? file : undefined,
+      overrides,
+    });
     if (options.needsSigner && !config.privateKey)
       throw new ConfigError([`privateKey: required by the ${options.name} keeper (set KEEL_PRIVATE_KEY)`]);
   } catch (error) {

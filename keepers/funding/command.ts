@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { baseConfigSchema } from "../core/config";
-import { runKeeper } from "../core/runtime";
+import { runKeeper, withKeeperOptions } from "../core/runtime";
 import { TxSender } from "../core/txSender";
 import { GatewayClient } from "../gateway/client";
 import { ChainIndexer } from "../indexer/indexer";
@@ -49,87 +49,83 @@ export type FundingConfig = z.output<typeof fundingConfigSchema>;
 
 /** Adds `funding` to the `keel-keeper` program. */
 export function registerFundingCommand(program: Command): Command {
-  return program
-    .command("funding")
-    .description("sample the premium every 5 s and apply funding once per interval (FUNDING_ROLE key)")
-    .option("--gateway-url <url>", "matcher gateway (KEEL_GATEWAY_URL, default http://127.0.0.1:8080)")
-    .option("--rpc-url <url>", "JSON-RPC endpoint (KEEL_RPC_URL)")
-    .option("--network <name>", "hardhat-deploy network folder (KEEL_NETWORK, default localhost)")
-    .option("--ops-port <port>", "port of /metrics and /health (KEEL_OPS_PORT; 0 picks one)", Number)
-    .option("--config <file>", "JSON config file (KEEL_CONFIG)")
-    .addHelpText(
-      "after",
-      "\nThe key comes from KEEL_PRIVATE_KEY only. Impact notionals: assetImpactNotionalWad, boundedImpactNotionalWad,\n" +
-        "impactNotionalByMarket (wad strings) in the config file or KEEL_<NAME>; flags win, then env, then the file.\n",
-    )
-    .action(async (flags: Record<string, unknown>) => {
-      const { config: file, ...overrides } = flags;
-      if (typeof file === "string") process.env.KEEL_CONFIG = file;
-      process.exitCode = await runKeeper({
-        name: "funding",
-        schema: fundingConfigSchema,
-        overrides,
-        needsSigner: true,
-        async start(ctx) {
-          if (ctx.signer === undefined)
-            throw new Error("internal: runKeeper gave no signer to a keeper that needs one");
-          const { config, logger, provider, contracts } = ctx;
-          const indexer = new ChainIndexer({
-            provider,
-            contracts,
-            fromBlock: ctx.deploymentBlock,
-            logger,
-            pollIntervalMs: config.pollIntervalMs,
-          });
-          await indexer.rebuild();
-          const sender = new TxSender(ctx.signer, {
-            logger,
-            registry: ctx.metrics,
-            pollIntervalMs: config.pollIntervalMs,
-          });
-          const keeper = new FundingKeeper({
-            gateway: new GatewayClient(config.gatewayUrl),
-            indexer,
-            positionManager: contracts.positionManager,
-            oracleRegistry: contracts.oracleRegistry,
-            sender,
-            chainTimeSec: chainTimeEstimator(provider),
-            logger,
-            metrics: createFundingMetrics(ctx.metrics),
-            impactNotionals: {
-              assetWad: config.assetImpactNotionalWad,
-              boundedWad: config.boundedImpactNotionalWad,
-              byMarket: Object.fromEntries(
-                Object.entries(config.impactNotionalByMarket).map(([id, wad]) => [Number(id), wad]),
-              ),
-            },
-            marketIds: config.marketIds,
-            sampleIntervalMs: config.sampleIntervalMs,
-          });
-          const signal = ctx.shutdown.signal;
-          const loops = Promise.all([indexer.run(signal), keeper.run(signal)]);
-          loops.catch((error: unknown) => {
-            logger.fatal({ err: error }, "funding loop stopped unexpectedly: shutting down");
-            void ctx.shutdown.trigger("funding loop failed");
-          });
-          ctx.shutdown.add("stop sampling and funding", () => loops.then(() => undefined));
-          ctx.shutdown.add("close the transaction sender", () => sender.close());
-          logger.info(
-            { gateway: config.gatewayUrl, funder: ctx.signer.address, markets: [...indexer.markets.keys()] },
-            "funding keeper started",
-          );
-          return {
-            health: () => {
-              const status = keeper.status();
-              const failing = Object.keys(status.failing).length > 0;
-              return {
-                status: failing || indexer.lastProcessedBlock < 0 ? "degraded" : "ok",
-                lastProcessedBlock: indexer.lastProcessedBlock,
-                ...status,
-              };
-            },
-          };
-        },
-      });
-    });
+  return withKeeperOptions(
+    program
+      .command("funding")
+      .description("sample the premium every 5 s and apply funding once per interval (FUNDING_ROLE key)")
+      .option("--gateway-url <url>", "matcher gateway (KEEL_GATEWAY_URL, default http://127.0.0.1:8080)")
+      .addHelpText(
+        "after",
+        "\nThe key comes from KEEL_PRIVATE_KEY only. Impact notionals: assetImpactNotionalWad, boundedImpactNotionalWad,\n" +
+          "impactNotionalByMarket (wad strings) in the config file or KEEL_<NAME>; flags win, then env, then the file.\n",
+      )
+      .action(async (flags: Record<string, unknown>) => {
+        process.exitCode = await runKeeper({
+          name: "funding",
+          schema: fundingConfigSchema,
+          flags,
+          needsSigner: true,
+          async start(ctx) {
+            if (ctx.signer === undefined)
+              throw new Error("internal: runKeeper gave no signer to a keeper that needs one");
+            const { config, logger, provider, contracts } = ctx;
+            const indexer = new ChainIndexer({
+              provider,
+              contracts,
+              fromBlock: ctx.deploymentBlock,
+              logger,
+              pollIntervalMs: config.pollIntervalMs,
+            });
+            await indexer.rebuild();
+            const sender = new TxSender(ctx.signer, {
+              logger,
+              registry: ctx.metrics,
+              pollIntervalMs: config.pollIntervalMs,
+            });
+            const keeper = new FundingKeeper({
+              gateway: new GatewayClient(config.gatewayUrl),
+              indexer,
+              positionManager: contracts.positionManager,
+              oracleRegistry: contracts.oracleRegistry,
+              sender,
+              chainTimeSec: chainTimeEstimator(provider),
+              logger,
+              metrics: createFundingMetrics(ctx.metrics),
+              impactNotionals: {
+                assetWad: config.assetImpactNotionalWad,
+                boundedWad: config.boundedImpactNotionalWad,
+                byMarket: Object.fromEntries(
+                  Object.entries(config.impactNotionalByMarket).map(([id, wad]) => [Number(id), wad]),
+                ),
+              },
+              marketIds: config.marketIds,
+              sampleIntervalMs: config.sampleIntervalMs,
+            });
+            const signal = ctx.shutdown.signal;
+            const loops = Promise.all([indexer.run(signal), keeper.run(signal)]);
+            loops.catch((error: unknown) => {
+              logger.fatal({ err: error }, "funding loop stopped unexpectedly: shutting down");
+              void ctx.shutdown.trigger("funding loop failed");
+            });
+            ctx.shutdown.add("stop sampling and funding", () => loops.then(() => undefined));
+            ctx.shutdown.add("close the transaction sender", () => sender.close());
+            logger.info(
+              { gateway: config.gatewayUrl, funder: ctx.signer.address, markets: [...indexer.markets.keys()] },
+              "funding keeper started",
+            );
+            return {
+              health: () => {
+                const status = keeper.status();
+                const failing = Object.keys(status.failing).length > 0;
+                return {
+                  status: failing || indexer.lastProcessedBlock < 0 ? "degraded" : "ok",
+                  lastProcessedBlock: indexer.lastProcessedBlock,
+                  ...status,
+                };
+              },
+            };
+          },
+        });
+      }),
+  );
 }

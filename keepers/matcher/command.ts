@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { baseConfigSchema } from "../core/config";
-import { runKeeper } from "../core/runtime";
+import { runKeeper, withKeeperOptions } from "../core/runtime";
 import { startMatcher } from "./keeper";
 
 /** The matcher's configuration: the shared fields plus the gateway's address and the journal file. */
@@ -23,49 +23,45 @@ export const matcherConfigSchema = baseConfigSchema.extend({
 
 /** Adds `matcher` to the `keel-keeper` program. */
 export function registerMatcherCommand(program: Command): Command {
-  return program
-    .command("matcher")
-    .description("order gateway (HTTP + WebSocket) and matching engine; journals orders and fills for settlement")
-    .option("--gateway-host <host>", "gateway interface (KEEL_GATEWAY_HOST, default 127.0.0.1)")
-    .option("--gateway-port <port>", "gateway port (KEEL_GATEWAY_PORT, default 8080)", Number)
-    .option("--journal <path>", "SQLite journal shared with the settlement keeper (KEEL_JOURNAL)")
-    .option("--rpc-url <url>", "JSON-RPC endpoint (KEEL_RPC_URL)")
-    .option("--network <name>", "hardhat-deploy network folder (KEEL_NETWORK, default localhost)")
-    .option("--ops-port <port>", "port of /metrics and /health (KEEL_OPS_PORT; 0 picks one)", Number)
-    .option("--config <file>", "JSON config file (KEEL_CONFIG)")
-    .addHelpText(
-      "after",
-      "\nEvery setting can also come from KEEL_<NAME> or the JSON config file; flags win, then env, then the file.\n",
-    )
-    .action(async (flags: Record<string, unknown>) => {
-      const { config: file, ...overrides } = flags;
-      if (typeof file === "string") process.env.KEEL_CONFIG = file;
-      process.exitCode = await runKeeper({
-        name: "matcher",
-        schema: matcherConfigSchema,
-        overrides,
-        needsSigner: false,
-        async start(ctx) {
-          mkdirSync(path.dirname(path.resolve(ctx.config.journal)), { recursive: true });
-          const matcher = await startMatcher({
-            provider: ctx.provider,
-            contracts: ctx.contracts,
-            journal: ctx.config.journal,
-            fromBlock: ctx.deploymentBlock,
-            logger: ctx.logger,
-            host: ctx.config.gatewayHost,
-            port: ctx.config.gatewayPort,
-            pollIntervalMs: ctx.config.pollIntervalMs,
-          });
-          ctx.shutdown.add("stop intake, journal and close the gateway", () => matcher.stop());
-          return {
-            health: () => ({
-              status: matcher.indexer.lastProcessedBlock >= 0 && !matcher.service.journalFailure ? "ok" : "degraded",
-              lastProcessedBlock: matcher.indexer.lastProcessedBlock,
-              gateway: matcher.address.url,
-            }),
-          };
-        },
-      });
-    });
+  return withKeeperOptions(
+    program
+      .command("matcher")
+      .description("order gateway (HTTP + WebSocket) and matching engine; journals orders and fills for settlement")
+      .option("--gateway-host <host>", "gateway interface (KEEL_GATEWAY_HOST, default 127.0.0.1)")
+      .option("--gateway-port <port>", "gateway port (KEEL_GATEWAY_PORT, default 8080)", Number)
+      .option("--journal <path>", "SQLite journal shared with the settlement keeper (KEEL_JOURNAL)")
+      .addHelpText(
+        "after",
+        "\nEvery setting can also come from KEEL_<NAME> or the JSON config file; flags win, then env, then the file.\n",
+      )
+      .action(async (flags: Record<string, unknown>) => {
+        process.exitCode = await runKeeper({
+          name: "matcher",
+          schema: matcherConfigSchema,
+          flags,
+          needsSigner: false,
+          async start(ctx) {
+            mkdirSync(path.dirname(path.resolve(ctx.config.journal)), { recursive: true });
+            const matcher = await startMatcher({
+              provider: ctx.provider,
+              contracts: ctx.contracts,
+              journal: ctx.config.journal,
+              fromBlock: ctx.deploymentBlock,
+              logger: ctx.logger,
+              host: ctx.config.gatewayHost,
+              port: ctx.config.gatewayPort,
+              pollIntervalMs: ctx.config.pollIntervalMs,
+            });
+            ctx.shutdown.add("stop intake, journal and close the gateway", () => matcher.stop());
+            return {
+              health: () => ({
+                status: matcher.indexer.lastProcessedBlock >= 0 && !matcher.service.journalFailure ? "ok" : "degraded",
+                lastProcessedBlock: matcher.indexer.lastProcessedBlock,
+                gateway: matcher.address.url,
+              }),
+            };
+          },
+        });
+      }),
+  );
 }

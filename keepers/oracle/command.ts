@@ -18,7 +18,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { baseConfigSchema } from "../core/config";
-import { runKeeper } from "../core/runtime";
+import { runKeeper, withKeeperOptions } from "../core/runtime";
 import { TxSender } from "../core/txSender";
 import { wadSchema } from "../funding/command";
 import { chainTimeEstimator } from "../core/chainSupport";
@@ -163,77 +163,75 @@ async function buildSource(
 
 /** Adds `oracle` to the `keel-keeper` program. */
 export function registerOracleCommand(program: Command): Command {
-  return program
-    .command("oracle")
-    .description("compute index and mark prices from the configured sources and push them (ORACLE_ROLE key)")
-    .option("--rpc-url <url>", "JSON-RPC endpoint (KEEL_RPC_URL)")
-    .option("--network <name>", "hardhat-deploy network folder (KEEL_NETWORK, default localhost)")
-    .option("--gateway-url <url>", "matcher gateway for the book inputs of marks (KEEL_GATEWAY_URL)")
-    .option("--push-interval-ms <ms>", "cadence of pushes without a large move (KEEL_PUSH_INTERVAL_MS)", Number)
-    .option("--ops-port <port>", "port of /metrics and /health (KEEL_OPS_PORT; 0 picks one)", Number)
-    .option("--config <file>", "JSON config file with the markets and their sources (KEEL_CONFIG)")
-    .addHelpText(
-      "after",
-      '\nThe key comes from KEEL_PRIVATE_KEY only. Markets and sources: "markets" in the config file (see\n' +
-        "keepers/oracle/command.ts for the shape); flags win, then env, then the file.\n",
-    )
-    .action(async (flags: Record<string, unknown>) => {
-      const { config: file, ...overrides } = flags;
-      if (typeof file === "string") process.env.KEEL_CONFIG = file;
-      process.exitCode = await runKeeper({
-        name: "oracle",
-        schema: oracleConfigSchema,
-        overrides,
-        needsSigner: true,
-        async start(ctx) {
-          if (ctx.signer === undefined)
-            throw new Error("internal: runKeeper gave no signer to a keeper that needs one");
-          const { config, logger, provider, contracts } = ctx;
-          const sender = new TxSender(ctx.signer, {
-            logger,
-            registry: ctx.metrics,
-            pollIntervalMs: config.pollIntervalMs,
-          });
-          const keeper = new OracleKeeper({
-            feeds: await buildOracleFeeds(config.markets),
-            oracleRegistry: contracts.oracleRegistry,
-            marketRegistry: contracts.marketRegistry,
-            sender,
-            chainTimeSec: chainTimeEstimator(provider),
-            gateway: config.gatewayUrl === undefined ? undefined : new GatewayClient(config.gatewayUrl),
-            logger,
-            metrics: createOracleMetrics(ctx.metrics),
-            pushIntervalMs: config.pushIntervalMs,
-            roundIntervalMs: config.roundIntervalMs,
-            earlyPushDeviationWad: config.earlyPushDeviationWad,
-          });
-          await keeper.init();
-          const running = keeper.run(ctx.shutdown.signal);
-          running.catch((error: unknown) => {
-            logger.fatal({ err: error }, "oracle loop stopped unexpectedly: shutting down");
-            void ctx.shutdown.trigger("oracle loop failed");
-          });
-          ctx.shutdown.add("stop pricing", () => running);
-          ctx.shutdown.add("close the transaction sender", () => sender.close());
-          logger.info(
-            { oracle: ctx.signer.address, markets: config.markets.map((m) => m.marketId) },
-            "oracle keeper started",
-          );
-          return {
-            health: async () => {
-              const report = keeper.lastReport;
-              const block = await provider.getBlockNumber();
-              const degraded = report === undefined || report.error !== undefined || report.withoutIndex.length > 0;
-              return {
-                status: degraded ? "degraded" : "ok",
-                lastProcessedBlock: block,
-                withoutIndex: report?.withoutIndex ?? [],
-                lastPushError: report?.error,
-                lastPushed: Object.fromEntries(config.markets.map((m) => [m.marketId, keeper.lastPushed(m.marketId)])),
-              };
-            },
-          };
-        },
-      });
-    });
+  return withKeeperOptions(
+    program
+      .command("oracle")
+      .description("compute index and mark prices from the configured sources and push them (ORACLE_ROLE key)")
+      .option("--gateway-url <url>", "matcher gateway for the book inputs of marks (KEEL_GATEWAY_URL)")
+      .option("--push-interval-ms <ms>", "cadence of pushes without a large move (KEEL_PUSH_INTERVAL_MS)", Number)
+      .addHelpText(
+        "after",
+        '\nThe key comes from KEEL_PRIVATE_KEY only. Markets and sources: "markets" in the config file (see\n' +
+          "keepers/oracle/command.ts for the shape); flags win, then env, then the file.\n",
+      )
+      .action(async (flags: Record<string, unknown>) => {
+        process.exitCode = await runKeeper({
+          name: "oracle",
+          schema: oracleConfigSchema,
+          flags,
+          needsSigner: true,
+          async start(ctx) {
+            if (ctx.signer === undefined)
+              throw new Error("internal: runKeeper gave no signer to a keeper that needs one");
+            const { config, logger, provider, contracts } = ctx;
+            const sender = new TxSender(ctx.signer, {
+              logger,
+              registry: ctx.metrics,
+              pollIntervalMs: config.pollIntervalMs,
+            });
+            const keeper = new OracleKeeper({
+              feeds: await buildOracleFeeds(config.markets),
+              oracleRegistry: contracts.oracleRegistry,
+              marketRegistry: contracts.marketRegistry,
+              sender,
+              chainTimeSec: chainTimeEstimator(provider),
+              gateway: config.gatewayUrl === undefined ? undefined : new GatewayClient(config.gatewayUrl),
+              logger,
+              metrics: createOracleMetrics(ctx.metrics),
+              pushIntervalMs: config.pushIntervalMs,
+              roundIntervalMs: config.roundIntervalMs,
+              earlyPushDeviationWad: config.earlyPushDeviationWad,
+            });
+            await keeper.init();
+            const running = keeper.run(ctx.shutdown.signal);
+            running.catch((error: unknown) => {
+              logger.fatal({ err: error }, "oracle loop stopped unexpectedly: shutting down");
+              void ctx.shutdown.trigger("oracle loop failed");
+            });
+            ctx.shutdown.add("stop pricing", () => running);
+            ctx.shutdown.add("close the transaction sender", () => sender.close());
+            logger.info(
+              { oracle: ctx.signer.address, markets: config.markets.map((m) => m.marketId) },
+              "oracle keeper started",
+            );
+            return {
+              health: async () => {
+                const report = keeper.lastReport;
+                const block = await provider.getBlockNumber();
+                const degraded = report === undefined || report.error !== undefined || report.withoutIndex.length > 0;
+                return {
+                  status: degraded ? "degraded" : "ok",
+                  lastProcessedBlock: block,
+                  withoutIndex: report?.withoutIndex ?? [],
+                  lastPushError: report?.error,
+                  lastPushed: Object.fromEntries(
+                    config.markets.map((m) => [m.marketId, keeper.lastPushed(m.marketId)]),
+                  ),
+                };
+              },
+            };
+          },
+        });
+      }),
+  );
 }
