@@ -132,7 +132,8 @@ export async function ensureDataFile(name: string, options: EnsureDataFileOption
     return found;
   }
   const searched = dataSearchDirs(options).map((dir) => path.join(dir, name));
-  if (!entry) throw new DataUnavailableError(name, searched, "it is not in the data manifest, so it cannot be downloaded");
+  if (!entry)
+    throw new DataUnavailableError(name, searched, "it is not in the data manifest, so it cannot be downloaded");
   const bytes = await download(entry, searched, options);
   const actual = sha256Hex(bytes);
   if (actual !== entry.sha256) throw new DataIntegrityError(name, entry.url, entry.sha256, actual);
