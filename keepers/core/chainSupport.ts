@@ -1,11 +1,10 @@
 /**
- * Small helpers the keepers share: a readable line for a failed
- * contract call, an abortable pause for their loops, and an estimate of the chain's current time.
+ * Small helpers the keepers share: the revert data of a failed call, a readable line for it, an abortable pause for
+ * their loops, and an estimate of the chain's current time.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import type { Interface, Provider } from "ethers";
+import { isError, type Interface, type Provider } from "ethers";
 import { errorText } from "./retry";
-import { revertDataOf } from "../settlement/revert";
 
 /**
  * One readable line for a failed contract call (gas estimate or mined revert): the custom error in `error` decoded with the first of `interfaces` that knows its selector, as
@@ -52,4 +51,16 @@ export function chainTimeEstimator(provider: Pick<Provider, "getBlock">, now: ()
     const elapsedSec = Math.floor((now() - seen.atMs) / 1_000);
     return Math.max(seen.timestampSec, seen.timestampSec + elapsedSec - 1);
   };
+}
+
+/**
+ * The revert data of a failed call or gas estimate ("0x" when the node gave none), or undefined when `error` is
+ * not a revert (a network failure, a timeout…), which callers must rethrow rather than blame on a fill. Reads
+ * ethers' `CALL_EXCEPTION` and, for EIP-1193 providers such as Hardhat's in-process network, an error's hex `data`.
+ */
+export function revertDataOf(error: unknown): string | undefined {
+  const data = (error as { data?: unknown } | null)?.data;
+  const hex = typeof data === "string" && /^0x([0-9a-fA-F]{2})*$/.test(data) ? data : undefined;
+  if (isError(error, "CALL_EXCEPTION")) return hex ?? "0x";
+  return hex;
 }

@@ -15,6 +15,7 @@ import { DeploymentError, connectKeel, loadDeployment, type KeelContracts, type 
 import { createLogger, type Logger } from "./logger";
 import { createMetricsRegistry, startOpsServer, type HealthReport, type HealthStatus } from "./opsServer";
 import { GracefulShutdown } from "./shutdown";
+import { TxSender } from "./txSender";
 
 /** Everything a keeper's `start` receives. */
 export interface KeeperContext<C extends BaseConfig> {
@@ -27,6 +28,8 @@ export interface KeeperContext<C extends BaseConfig> {
   contracts: KeelContracts;
   /** The keeper's key (`KEEL_PRIVATE_KEY`), when configured. */
   signer?: Wallet;
+  /** Sends the keeper's transactions (≤ 8 in flight, gap healing), when it has a key; closed after its own steps. */
+  sender?: TxSender;
   /** The block the PositionManager was deployed at: where indexers start. */
   deploymentBlock: number;
   metrics: Registry;
@@ -55,6 +58,15 @@ export function withKeeperOptions(command: Command): Command {
     .option("--network <name>", "hardhat-deploy network folder (KEEL_NETWORK, default localhost)")
     .option("--ops-port <port>", "port of /metrics and /health (KEEL_OPS_PORT; 0 picks one)", Number)
     .option("--config <file>", "JSON config file (KEEL_CONFIG)");
+}
+
+/**
+ * The signer and sender of a keeper started with `needsSigner` (which {@link runKeeper} guarantees).
+ * @throws Error when called for a keeper without a key: a wiring mistake, not a configuration one.
+ */
+export function signerOf<C extends BaseConfig>(context: KeeperContext<C>): { signer: Wallet; sender: TxSender } {
+  if (!context.signer || !context.sender) throw new Error("internal: a keeper that sends transactions has no key");
+  return { signer: context.signer, sender: context.sender };
 }
 
 /** Options of {@link runKeeper}. */
@@ -114,6 +126,9 @@ export async function runKeeper<S extends typeof baseConfigSchema>(options: RunK
   }
   const signer = config.privateKey ? new Wallet(config.privateKey, provider) : undefined;
   const metrics = createMetricsRegistry(options.name);
+  const sender = signer
+    ? new TxSender(signer, { logger, registry: metrics, pollIntervalMs: config.pollIntervalMs })
+    : undefined;
   const shutdown = new GracefulShutdown({ logger });
   const context: KeeperContext<z.output<S>> = {
     config,
@@ -122,6 +137,7 @@ export async function runKeeper<S extends typeof baseConfigSchema>(options: RunK
     deployment,
     contracts: connectKeel(deployment.addresses, signer ?? provider),
     signer,
+    sender,
     deploymentBlock: deploymentBlock(config.deploymentsDir, config.network),
     metrics,
     shutdown,
@@ -139,6 +155,7 @@ export async function runKeeper<S extends typeof baseConfigSchema>(options: RunK
     },
   });
   logger.info({ metrics: `${ops.url}/metrics`, health: `${ops.url}/health` }, `${options.name} keeper running`);
+  if (sender) shutdown.add("close the transaction sender", () => sender.close());
   shutdown.add("close ops server", () => ops.close());
   shutdown.add("close chain connection", () => provider.destroy());
   if (started.done) {

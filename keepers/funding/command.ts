@@ -6,8 +6,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { baseConfigSchema } from "../core/config";
-import { runKeeper, withKeeperOptions } from "../core/runtime";
-import { TxSender } from "../core/txSender";
+import { runKeeper, signerOf, withKeeperOptions } from "../core/runtime";
 import { GatewayClient } from "../gateway/client";
 import { ChainIndexer } from "../indexer/indexer";
 import { DEFAULT_ASSET_IMPACT_NOTIONAL_WAD, DEFAULT_BOUNDED_IMPACT_NOTIONAL_WAD, FundingKeeper } from "./keeper";
@@ -66,8 +65,7 @@ export function registerFundingCommand(program: Command): Command {
           flags,
           needsSigner: true,
           async start(ctx) {
-            if (ctx.signer === undefined)
-              throw new Error("internal: runKeeper gave no signer to a keeper that needs one");
+            const { signer, sender } = signerOf(ctx);
             const { config, logger, provider, contracts } = ctx;
             const indexer = new ChainIndexer({
               provider,
@@ -77,11 +75,6 @@ export function registerFundingCommand(program: Command): Command {
               pollIntervalMs: config.pollIntervalMs,
             });
             await indexer.rebuild();
-            const sender = new TxSender(ctx.signer, {
-              logger,
-              registry: ctx.metrics,
-              pollIntervalMs: config.pollIntervalMs,
-            });
             const keeper = new FundingKeeper({
               gateway: new GatewayClient(config.gatewayUrl),
               indexer,
@@ -108,9 +101,8 @@ export function registerFundingCommand(program: Command): Command {
               void ctx.shutdown.trigger("funding loop failed");
             });
             ctx.shutdown.add("stop sampling and funding", () => loops.then(() => undefined));
-            ctx.shutdown.add("close the transaction sender", () => sender.close());
             logger.info(
-              { gateway: config.gatewayUrl, funder: ctx.signer.address, markets: [...indexer.markets.keys()] },
+              { gateway: config.gatewayUrl, funder: signer.address, markets: [...indexer.markets.keys()] },
               "funding keeper started",
             );
             return {

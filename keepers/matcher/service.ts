@@ -452,21 +452,16 @@ export class ExchangeService implements ExchangeApi {
    * batch at or above the indexer's `nextBatchId` (a landed batch the indexer already processed is in its state).
    */
   private unsettledFillsOf(account: string): AccountFill[] {
-    const nextBatchId = this.o.indexer.nextBatchId;
     const out: AccountFill[] = [];
-    for (const fill of this.o.journal.fillsOfAccount(account)) {
-      if (fill.status === "dropped") continue;
-      if (fill.batchId !== null && fill.batchId !== undefined && BigInt(fill.batchId) < nextBatchId) continue;
+    for (const fill of this.o.journal.fillsBeyondState(account, this.o.indexer.nextBatchId)) {
       const market = this.o.indexer.markets.get(fill.marketId);
       if (!market) continue;
-      const maker = this.o.journal.order(fill.makerHash);
-      const isMaker = maker?.account === account;
-      const buys = isMaker ? fill.takerSide === "sell" : fill.takerSide === "buy";
+      const buys = fill.accountIsMaker ? fill.takerSide === "sell" : fill.takerSide === "buy";
       out.push({
         marketId: fill.marketId,
         deltaWad: buys ? fill.sizeWad : -fill.sizeWad,
         priceWad: fill.priceWad,
-        feeRateWad: isMaker ? market.fees.makerFeeWad : market.fees.takerFeeWad,
+        feeRateWad: fill.accountIsMaker ? market.fees.makerFeeWad : market.fees.takerFeeWad,
       });
     }
     return out;

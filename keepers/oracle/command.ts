@@ -18,8 +18,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { baseConfigSchema } from "../core/config";
-import { runKeeper, withKeeperOptions } from "../core/runtime";
-import { TxSender } from "../core/txSender";
+import { runKeeper, signerOf, withKeeperOptions } from "../core/runtime";
 import { wadSchema } from "../funding/command";
 import { chainTimeEstimator } from "../core/chainSupport";
 import { GatewayClient } from "../gateway/client";
@@ -181,14 +180,8 @@ export function registerOracleCommand(program: Command): Command {
           flags,
           needsSigner: true,
           async start(ctx) {
-            if (ctx.signer === undefined)
-              throw new Error("internal: runKeeper gave no signer to a keeper that needs one");
+            const { signer, sender } = signerOf(ctx);
             const { config, logger, provider, contracts } = ctx;
-            const sender = new TxSender(ctx.signer, {
-              logger,
-              registry: ctx.metrics,
-              pollIntervalMs: config.pollIntervalMs,
-            });
             const keeper = new OracleKeeper({
               feeds: await buildOracleFeeds(config.markets),
               oracleRegistry: contracts.oracleRegistry,
@@ -209,9 +202,8 @@ export function registerOracleCommand(program: Command): Command {
               void ctx.shutdown.trigger("oracle loop failed");
             });
             ctx.shutdown.add("stop pricing", () => running);
-            ctx.shutdown.add("close the transaction sender", () => sender.close());
             logger.info(
-              { oracle: ctx.signer.address, markets: config.markets.map((m) => m.marketId) },
+              { oracle: signer.address, markets: config.markets.map((m) => m.marketId) },
               "oracle keeper started",
             );
             return {

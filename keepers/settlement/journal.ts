@@ -22,6 +22,7 @@ import {
   encodeOrder,
   fillOf,
   signedOf,
+  type AccountJournalFill,
   type BatchRow,
   type Culprit,
   type FillFilter,
@@ -142,12 +143,20 @@ export class Journal {
     return rows.map(fillOf);
   }
 
-  /** Every fill (any status) in which `account` is maker or taker, in id order. Prefer {@link unsettledFillsOf}. */
-  fillsOfAccount(account: string): JournalFill[] {
+  /**
+   * Fills of `account` that a chain state as of `nextBatchId` does not include: not dropped, and in no batch or in a
+   * batch at or above `nextBatchId` (a batch below it landed and is in that state). In id order, each with whether the
+   * account was the maker. The matcher's pre-trade margin check runs this for every order, so it reads only those
+   * fills, never the account's whole history.
+   */
+  fillsBeyondState(account: string, nextBatchId: bigint): AccountJournalFill[] {
     const rows = this.db
-      .prepare(`SELECT * FROM fills WHERE ${OF_ACCOUNT} ORDER BY id`)
-      .all({ a: getAddress(account) }) as FillRow[];
-    return rows.map(fillOf);
+      .prepare(
+        `SELECT *, maker_hash IN (SELECT hash FROM orders WHERE account = @a) AS account_is_maker FROM fills
+          WHERE status != 'dropped' AND (batch_id IS NULL OR batch_id >= @next) AND (${OF_ACCOUNT}) ORDER BY id`,
+      )
+      .all({ a: getAddress(account), next: nextBatchId }) as (FillRow & { account_is_maker: number })[];
+    return rows.map((row) => ({ ...fillOf(row), accountIsMaker: row.account_is_maker === 1 }));
   }
 
   /** The latest `limit` fills of a market (any status), newest first. */

@@ -43,6 +43,12 @@ export interface JournalFill {
   rolledBack: boolean;
 }
 
+/** A fill seen from one of its two accounts (see `Journal.fillsBeyondState`). */
+export interface AccountJournalFill extends JournalFill {
+  /** Whether the account was the maker (else the taker). */
+  accountIsMaker: boolean;
+}
+
 /** A pending fill with both signed orders, ready to go into a batch. */
 export interface SettleableFill extends JournalFill {
   maker: SignedOrder;

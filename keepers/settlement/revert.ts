@@ -12,7 +12,7 @@
  * - any other decoded error (paused, role, stale oracle, malformed batch): blocked, nothing is dropped;
  * - no data, an unknown selector, `Error(string)` or `Panic(uint256)`: undecodable, located by bisection.
  */
-import { Interface, isError, type ErrorDescription, type InterfaceAbi, type ParamType } from "ethers";
+import { Interface, type ErrorDescription, type InterfaceAbi, type ParamType } from "ethers";
 import type { SettleBatchArgs } from "../sdk/batch";
 import {
   ICollateralVault__factory,
@@ -58,18 +58,6 @@ const SETTLE_ERRORS: Interface = (() => {
   }
   return new Interface([...errors.values()] as InterfaceAbi);
 })();
-
-/**
- * The revert data of a failed call or gas estimate ("0x" when the node gave none), or undefined when `error` is
- * not a revert (a network failure, a timeout…), which callers must rethrow rather than blame on a fill. Reads
- * ethers' `CALL_EXCEPTION` and, for EIP-1193 providers such as Hardhat's in-process network, an error's hex `data`.
- */
-export function revertDataOf(error: unknown): string | undefined {
-  const data = (error as { data?: unknown } | null)?.data;
-  const hex = typeof data === "string" && /^0x([0-9a-fA-F]{2})*$/.test(data) ? data : undefined;
-  if (isError(error, "CALL_EXCEPTION")) return hex ?? "0x";
-  return hex;
-}
 
 /** Decodes revert `data` of `batch` (the exact arguments that reverted) and assigns the blame; see the module doc. */
 export function decodeSettleRevert(data: string, batch: SettleBatchArgs): SettleRevert {

@@ -6,7 +6,8 @@
 import { BatchBuilder, type SettleBatchArgs } from "../sdk/batch";
 import type { PositionManager } from "../sdk/typechain";
 import type { SettleableFill } from "./journalTypes";
-import { decodeSettleRevert, revertDataOf, type SettleRevert } from "./revert";
+import { revertDataOf } from "../core/chainSupport";
+import { decodeSettleRevert, type SettleRevert } from "./revert";
 
 /** A probe's outcome: the gas estimate, or a located revert (never of kind `undecodable`: those are bisected). */
 export type ProbeResult = { ok: true; gas: bigint } | { ok: false; revert: SettleRevert };

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { deployKeel, type KeelFixture } from "../../fixtures/keel";
+import { deployKeel, keelAddresses, type KeelFixture } from "../../fixtures/keel";
 import { defaultPrices } from "../../contracts/trading/helpers";
 import { startRpcServer, type RpcEndpoint } from "../settlement/helpers";
 
@@ -85,17 +85,8 @@ describe("keel-keeper matcher: a keeper process with a gateway, /health, /metric
 
 async function writeDeployment(f: KeelFixture, folder: string): Promise<void> {
   mkdirSync(folder, { recursive: true });
-  const contracts: Record<string, { getAddress(): Promise<string> }> = {
-    PositionManager: f.pm,
-    CollateralVault: f.vault,
-    MarketRegistry: f.registry,
-    OracleRegistry: f.oracle,
-    InsuranceFund: f.fund,
-    CollateralToken: f.usdc,
-    HyperCorePriceSource: f.hyperCoreSource,
-  };
-  for (const [name, contract] of Object.entries(contracts))
-    writeFileSync(path.join(folder, `${name}.json`), JSON.stringify({ address: await contract.getAddress() }));
+  for (const [name, address] of Object.entries(keelAddresses(f)))
+    writeFileSync(path.join(folder, `${name}.json`), JSON.stringify({ address }));
   writeFileSync(path.join(folder, ".chainId"), String((await ethers.provider.getNetwork()).chainId));
 }
 

@@ -16,7 +16,7 @@ import { readOrderDomain, signOrder, type Order, type OrderDomain } from "../../
 import { Journal } from "../../../keepers/settlement/journal";
 import type { SettlementPipeline } from "../../../keepers/settlement/pipeline";
 import { pipelineFor, startRpcServer } from "../settlement/helpers";
-import { deployKeel, type KeelFixture } from "../../fixtures/keel";
+import { deployKeel, keelAddresses, type KeelFixture } from "../../fixtures/keel";
 import { defaultPrices, fundAll } from "../../contracts/trading/helpers";
 
 /** A running exchange over the Hardhat network. */
@@ -40,18 +40,7 @@ export async function startExchange(traders: Signer[]): Promise<Exchange> {
   await fundAll(f, traders);
   await defaultPrices(f);
   const logger = pino({ level: process.env.KEEL_TEST_LOG_LEVEL ?? "silent" });
-  const contracts = connectKeel(
-    {
-      PositionManager: await f.pm.getAddress(),
-      CollateralVault: await f.vault.getAddress(),
-      MarketRegistry: await f.registry.getAddress(),
-      OracleRegistry: await f.oracle.getAddress(),
-      InsuranceFund: await f.fund.getAddress(),
-      CollateralToken: await f.usdc.getAddress(),
-      HyperCorePriceSource: await f.hyperCoreSource.getAddress(),
-    },
-    ethers.provider,
-  );
+  const contracts = connectKeel(keelAddresses(f), ethers.provider);
   const dir = mkdtempSync(path.join(tmpdir(), "keel-e2e-"));
   const journalPath = path.join(dir, "journal.sqlite");
   const journal = Journal.open(journalPath);

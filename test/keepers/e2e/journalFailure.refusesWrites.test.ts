@@ -21,7 +21,7 @@ describe("e2e: a journal that cannot be written makes the matcher refuse writes"
     await ex.stop();
   });
 
-  it("answers 503 JOURNAL_UNAVAILABLE for the order that could not be journaled and for every later one", async function () {
+  it("answers 503 JOURNAL_UNAVAILABLE once the journal fails: for that order and for every later one", async function () {
     const ask = async (nonce: bigint) =>
       ex.sign(maker, {
         account: await maker.getAddress(),

@@ -10,7 +10,7 @@ import { TxSender } from "../../../keepers/core/txSender";
 import { FundingKeeper, type FundingKeeperOptions } from "../../../keepers/funding/keeper";
 import { ChainIndexer } from "../../../keepers/indexer/indexer";
 import type { ImpactPrices } from "../../../keepers/matcher/types";
-import type { KeelFixture } from "../../fixtures/keel";
+import { keelAddresses, type KeelFixture } from "../../fixtures/keel";
 import { MATCHER_KEY, startRpcServer, type RpcEndpoint } from "../settlement/helpers";
 
 /** Hardhat account #0: the deployer, which holds FUNDING_ROLE on the local network. */
@@ -56,18 +56,7 @@ export async function fundingHarness(
   options: Partial<FundingKeeperOptions> = {},
 ): Promise<FundingHarness> {
   const rpc = await startRpcServer();
-  const contracts = connectKeel(
-    {
-      PositionManager: f.pm.target as string,
-      CollateralVault: f.vault.target as string,
-      MarketRegistry: f.registry.target as string,
-      OracleRegistry: f.oracle.target as string,
-      InsuranceFund: f.fund.target as string,
-      CollateralToken: f.usdc.target as string,
-      HyperCorePriceSource: f.hyperCoreSource.target as string,
-    },
-    rpc.provider,
-  );
+  const contracts = connectKeel(keelAddresses(f), rpc.provider);
   const logger = pino({ level: "silent" });
   const indexer = new ChainIndexer({ provider: rpc.provider, contracts, fromBlock: 0, logger });
   await indexer.rebuild();

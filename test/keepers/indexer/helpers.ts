@@ -8,7 +8,7 @@ import type { BlockTag, Filter, Provider } from "ethers";
 import pino from "pino";
 import { connectKeel } from "../../../keepers/core/deployment";
 import { ChainIndexer } from "../../../keepers/indexer/indexer";
-import type { KeelFixture } from "../../fixtures/keel";
+import { keelAddresses, type KeelFixture } from "../../fixtures/keel";
 
 /** The inclusive block range of one `eth_getLogs` request. */
 export type LogRange = [fromBlock: number, toBlock: number];
@@ -29,18 +29,7 @@ export function recordingProvider(ranges: LogRange[]): Provider {
 
 /** A new indexer of the deployment `f` (from block 0, silent), reading logs through `provider`. */
 export function indexerOf(f: KeelFixture, provider: Provider = ethers.provider): ChainIndexer {
-  const contracts = connectKeel(
-    {
-      PositionManager: f.pm.target as string,
-      CollateralVault: f.vault.target as string,
-      MarketRegistry: f.registry.target as string,
-      OracleRegistry: f.oracle.target as string,
-      InsuranceFund: f.fund.target as string,
-      CollateralToken: f.usdc.target as string,
-      HyperCorePriceSource: f.hyperCoreSource.target as string,
-    },
-    ethers.provider,
-  );
+  const contracts = connectKeel(keelAddresses(f), ethers.provider);
   return new ChainIndexer({ provider, contracts, fromBlock: 0, logger: pino({ level: "silent" }) });
 }
 

@@ -74,4 +74,18 @@ describe("Journal filled amounts and drops", function () {
     expect(journal.unsettledFillsOf(ACCOUNTS[1])).to.deep.equal([]);
     expect(journal.unsettledFillsOf(ACCOUNTS[3].toLowerCase()).map((f) => f.id)).to.deep.equal([fills[2].id]);
   });
+
+  it("lists the fills a chain state does not include yet: not dropped, in no batch or a batch not yet processed", function () {
+    const { fills } = scenario();
+    // Batch 1 landed: a state as of nextBatchId 2 includes fill 0; as of 1 it does not.
+    const beyond = (account: string, next: bigint) =>
+      journal.fillsBeyondState(account, next).map((f) => [f.id, f.accountIsMaker]);
+    expect(beyond(ACCOUNTS[0], 2n)).to.deep.equal([[fills[2].id, true]]);
+    expect(beyond(ACCOUNTS[0], 1n)).to.deep.equal([
+      [fills[0].id, true],
+      [fills[2].id, true],
+    ]);
+    expect(beyond(ACCOUNTS[1], 1n)).to.deep.equal([[fills[0].id, false]]);
+    expect(beyond(ACCOUNTS[2], 1n)).to.deep.equal([]); // its only fill was dropped
+  });
 });

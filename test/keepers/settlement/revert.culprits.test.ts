@@ -8,7 +8,8 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { BTC_USD, SENATE22_R, deployKeel, usdc, wad, type KeelFixture } from "../../fixtures/keel";
 import { BatchBuilder, type SettleBatchArgs, type SignedOrder } from "../../../keepers/sdk/batch";
-import { decodeSettleRevert, revertDataOf, type SettleRevert } from "../../../keepers/settlement/revert";
+import { revertDataOf } from "../../../keepers/core/chainSupport";
+import { decodeSettleRevert, type SettleRevert } from "../../../keepers/settlement/revert";
 import { defaultPrices } from "../../contracts/trading/helpers";
 import { MARK_WAD, OrderDesk, fundTraders, type PlacedOrder } from "./helpers";
 
