@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { registerFundingCommand } from "./funding/command";
+import { registerAdlCommand, registerLiquidatorCommand, registerUnwindCommand } from "./liquidator/command";
 import { registerMatcherCommand } from "./matcher/command";
 import { registerOracleCommand } from "./oracle/command";
 import { SettlementConfigError, registerSettlementCommand } from "./settlement/command";
@@ -18,6 +19,9 @@ registerMatcherCommand(program);
 registerSettlementCommand(program);
 registerOracleCommand(program);
 registerFundingCommand(program);
+registerLiquidatorCommand(program);
+registerAdlCommand(program);
+registerUnwindCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const detail = error instanceof SettlementConfigError ? error.message : error instanceof Error ? error.stack : error;

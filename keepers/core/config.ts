@@ -45,6 +45,14 @@ export const baseConfigSchema = z.object({
 /** The parsed shared configuration. */
 export type BaseConfig = z.output<typeof baseConfigSchema>;
 
+/** A wad amount in JSON or the environment: a decimal integer string (1e18 = 1 USD), as DESIGN §2 writes bigints. */
+export const wadSchema = z
+  .union([
+    z.string().regex(/^-?\d+$/, 'expected a wad as a decimal integer string, e.g. "20000000000000000000000"'),
+    z.bigint(),
+  ])
+  .transform((value) => BigInt(value));
+
 /** Where a configuration value came from, for error messages. */
 type Source = { kind: "env"; variable: string } | { kind: "file"; file: string } | { kind: "override" };
 

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { baseConfigSchema } from "../core/config";
+import { baseConfigSchema, wadSchema } from "../core/config";
 import { runKeeper, signerOf, withKeeperOptions } from "../core/runtime";
 import { GatewayClient } from "../gateway/client";
 import { ChainIndexer } from "../indexer/indexer";
@@ -13,14 +13,6 @@ import { DEFAULT_ASSET_IMPACT_NOTIONAL_WAD, DEFAULT_BOUNDED_IMPACT_NOTIONAL_WAD,
 import { createFundingMetrics } from "./metrics";
 import { MINUTE_MS, PREMIUM_SAMPLE_INTERVAL_MS } from "./sampler";
 import { chainTimeEstimator } from "../core/chainSupport";
-
-/** A wad amount in JSON or the environment: a decimal integer string (1e18 = 1 USD), as DESIGN §2 writes bigints. */
-export const wadSchema = z
-  .union([
-    z.string().regex(/^-?\d+$/, 'expected a wad as a decimal integer string, e.g. "20000000000000000000000"'),
-    z.bigint(),
-  ])
-  .transform((value) => BigInt(value));
 
 /** The funding keeper's configuration: the shared fields plus the gateway, impact notionals and sampling period. */
 export const fundingConfigSchema = baseConfigSchema.extend({

@@ -9,12 +9,14 @@
  * 500 `INTERNAL` error and logged, its message never shown to the caller.
  */
 import type { EventEmitter } from "node:events";
+import type { SignedOrder } from "../sdk/batch";
 import type { CancelAllRequest, CancelOrderRequest, ScheduleCancelRequest } from "../sdk/cancels";
+import type { LiquidationFill, LiquidationRequest } from "../sdk/liquidations";
 import type { Order } from "../sdk/orders";
 import type { BookDelta, BookSnapshot, ImpactPrices, OrderStatus, Side } from "../matcher/types";
 
 /** The HTTP statuses an {@link ApiError} may carry. */
-export type ApiErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+export type ApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /**
  * Error codes the gateway itself uses, and the generic one per status a service may use. A service is free to use a
@@ -26,6 +28,8 @@ export const ApiErrorCode = {
   InvalidRequest: "INVALID_REQUEST",
   /** 401: the signature does not recover to the account or one of its approved agents. */
   BadSignature: "BAD_SIGNATURE",
+  /** 403: the signer is known but may not do this (e.g. a liquidation request without `LIQUIDATOR_ROLE`). */
+  Forbidden: "FORBIDDEN",
   /** 404: unknown market, order, account or route. */
   NotFound: "NOT_FOUND",
   /** 409: conflicts with the current state (e.g. a nonce already used, an order already final). */
@@ -63,7 +67,7 @@ export class ApiError extends Error {
   /** Machine-readable, upper snake case (see {@link ApiErrorCode}). */
   readonly code: string;
   /**
-   * HTTP status: 400 invalid, 401 bad signature, 404 unknown, 409 conflict, 413 too large, 415 wrong media type,
+   * HTTP status: 400 invalid, 401 bad signature, 403 forbidden, 404 unknown, 409 conflict, 413 too large, 415 wrong media type,
    * 422 rejected by risk checks, 429 too many, 503 stopping.
    */
   readonly statusCode: ApiErrorStatus;
@@ -267,6 +271,69 @@ export interface ScheduledCancel {
   cancelAt: bigint;
 }
 
+/** A maker order of a {@link LiquidationTicket}: the signed order and its EIP-712 digest (lower-case 0x hex). */
+export type LiquidationMakerOrder = SignedOrder & { hash: string };
+
+/**
+ * Resting maker liquidity reserved for one book liquidation (DESIGN §8 stage 1): what the liquidator passes to
+ * `PositionManager.liquidateOnBook(account, marketId, orders, signatures, fills)`. While the ticket is live its
+ * liquidity is out of the book; the liquidator reports the outcome with `confirmLiquidation` or
+ * `releaseLiquidation`, or the lease ends at `expiresAtMs` and the desk looks at the chain itself. Amounts wad.
+ */
+export interface LiquidationTicket {
+  /** 32 random bytes (0x hex): the capability to confirm or release the ticket. */
+  ticketId: string;
+  /** The liquidated account (checksummed). */
+  account: string;
+  marketId: number;
+  /** The liquidated account's closing side: "sell" closes a long (hits bids), "buy" closes a short. */
+  side: Side;
+  /** What the chain's partial-liquidation rule lets one call close, capped at the request's `maxSizeWad` (whole lots). */
+  closeSizeWad: bigint;
+  /** The maker orders, each once; `fills[i].makerIndex` indexes this array. */
+  orders: LiquidationMakerOrder[];
+  /** The `LiquidationFill`s, in price-time priority; EMPTY when the book cannot absorb anything within the band. */
+  fills: LiquidationFill[];
+  /** Σ fills' sizes, ≤ `closeSizeWad`. */
+  filledSizeWad: bigint;
+  /**
+   * Lease end (ms since the epoch, wall clock). After it the desk checks the chain (`LiquidationFilled` logs) and
+   * either records the liquidation or gives the liquidity back: do not broadcast the transaction after it.
+   * 0 for a ticket without fills (nothing was reserved).
+   */
+  expiresAtMs: number;
+}
+
+/**
+ * The matcher's liquidation desk, behind POST /v1/liquidations (DESIGN §8 stage 1). Every method throws
+ * {@link ApiError}.
+ */
+export interface LiquidationApi {
+  /**
+   * Verifies a signed {@link LiquidationRequest} (deadline in (now, now + 120 s], signer holding `LIQUIDATOR_ROLE`,
+   * account liquidatable at the indexer's marks and holding a position in the market), cancels the account's own
+   * resting orders in the market and reserves maker liquidity within the liquidation band.
+   * Throws 400 `INVALID_REQUEST` (deadline), 401 `BAD_SIGNATURE`, 403 `FORBIDDEN`, 404 `NOT_FOUND` (market),
+   * 409 `ACCOUNT_HEALTHY`, 409 `LIQUIDATION_IN_PROGRESS` (a live ticket for the same account and market),
+   * 422 `NO_POSITION`, 503.
+   */
+  reserveLiquidation(request: LiquidationRequest, signature: string): Promise<LiquidationTicket>;
+  /**
+   * Reports the liquidation transaction: a successful receipt whose `LiquidationFilled` logs match the ticket's fills
+   * records them (`landed`; fills absent from the logs go back to the book), a reverted one gives the liquidity back
+   * (`released`). Fills already released (lease ended) that the transaction carries are recorded as landed after all.
+   * Throws 404 `NOT_FOUND` (ticket), 409 `CONFLICT` (not mined yet: retry; or a transaction that does not carry the
+   * ticket's fills), 503.
+   */
+  confirmLiquidation(ticketId: string, txHash: string): Promise<{ status: "landed" | "released" }>;
+  /**
+   * Gives the ticket's liquidity back to the book; the maker order `culpritMakerHash` (the one that made the chain
+   * refuse the liquidation) is cancelled instead. Idempotent for a released ticket. Throws 404 `NOT_FOUND`,
+   * 409 `CONFLICT` (the ticket landed), 503.
+   */
+  releaseLiquidation(ticketId: string, culpritMakerHash?: string): Promise<{ status: "released" }>;
+}
+
 /**
  * The exchange service behind the gateway. Every method throws {@link ApiError} for a request it refuses; any other
  * error is treated as a bug (500). Inputs arrive schema-checked: addresses checksummed, hashes lower-case, uint fields
@@ -299,6 +366,8 @@ export interface ExchangeApi {
   account(address: string): Promise<AccountView>;
   /** The market's latest trades, most recent first. Throws ApiError 404 for an unknown market. */
   trades(marketId: number, limit: number): TradeView[];
+  /** The liquidation desk; absent, the liquidation routes answer 404 `NOT_FOUND`. */
+  readonly liquidations?: LiquidationApi;
   /**
    * Live events. Emit synchronously and in order; the gateway's listeners never throw and never block (they queue
    * frames to sockets).

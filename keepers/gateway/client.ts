@@ -14,9 +14,11 @@ import WebSocket from "ws";
 import type { BookDelta, BookSnapshot, ImpactPrices } from "../matcher/types";
 import type { SignedOrder } from "../sdk/batch";
 import type { CancelAllRequest, CancelOrderRequest, ScheduleCancelRequest } from "../sdk/cancels";
+import type { LiquidationRequest } from "../sdk/liquidations";
 import type {
   AccountView,
   FundingUpdate,
+  LiquidationTicket,
   MarketView,
   MarkUpdate,
   OrderView,
@@ -31,6 +33,8 @@ import {
   bookSnapshotSchema,
   impactPricesSchema,
   channelDataSchemas,
+  liquidationStatusSchema,
+  liquidationTicketSchema,
   marketViewSchema,
   object,
   orderViewSchema,
@@ -72,6 +76,8 @@ export interface GatewayClientOptions {
 }
 
 const ordersResponse = object({ orders: arrayOf(orderViewSchema) });
+const confirmResponse = liquidationStatusSchema(["landed", "released"]);
+const releaseResponse = liquidationStatusSchema(["released"]);
 
 /** HTTP client of the gateway's /v1 routes. Every method throws {@link GatewayRequestError} for an error status. */
 export class GatewayClient {
@@ -107,6 +113,32 @@ export class GatewayClient {
   /** POST /v1/schedule-cancel: sets, moves or clears the dead-man switch with a signed `ScheduleCancel`. */
   async scheduleCancel(request: ScheduleCancelRequest, signature: string): Promise<ScheduledCancel> {
     return this.request("POST", "/v1/schedule-cancel", scheduledCancelSchema, { request, signature });
+  }
+
+  /**
+   * POST /v1/liquidations: reserves resting maker liquidity for a book liquidation with a `LiquidationRequest` signed
+   * by a `LIQUIDATOR_ROLE` key (keepers/sdk/liquidations.ts). The ticket's orders, signatures and fills are
+   * `liquidateOnBook`'s arguments (`liquidateOnBookArgs`); its fills are empty when the book cannot absorb anything.
+   */
+  async reserveLiquidation(request: LiquidationRequest, signature: string): Promise<LiquidationTicket> {
+    return this.request("POST", "/v1/liquidations", liquidationTicketSchema, { request, signature });
+  }
+
+  /**
+   * POST /v1/liquidations/:ticketId/landed: reports the ticket's `liquidateOnBook` transaction. Throws
+   * GatewayRequestError 409 `CONFLICT` while it is not mined (retry).
+   */
+  async confirmLiquidation(ticketId: string, txHash: string): Promise<{ status: "landed" | "released" }> {
+    return this.request("POST", `/v1/liquidations/${ticketId}/landed`, confirmResponse, { txHash });
+  }
+
+  /**
+   * POST /v1/liquidations/:ticketId/release: gives the ticket's liquidity back; `culpritMakerHash` (the maker order
+   * that made the chain refuse the liquidation) is cancelled instead.
+   */
+  async releaseLiquidation(ticketId: string, culpritMakerHash?: string): Promise<{ status: "released" }> {
+    const body = culpritMakerHash === undefined ? {} : { culpritMakerHash };
+    return this.request("POST", `/v1/liquidations/${ticketId}/release`, releaseResponse, body);
   }
 
   /** GET /v1/markets. */

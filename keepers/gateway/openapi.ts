@@ -18,7 +18,7 @@ const DESCRIPTION = [
   "case), hashes 32-byte 0x hex.",
   "",
   'Errors: `{ "error": { "code", "message", "details"? } }` with 400 invalid (the message names the field),',
-  "401 bad signature, 404 unknown, 409 conflict, 413 too large, 415 not JSON, 422 refused by risk checks,",
+  "401 bad signature, 403 forbidden, 404 unknown, 409 conflict, 413 too large, 415 not JSON, 422 refused by risk checks,",
   "429 too many, 503 shutting down, 500 internal (with a request id).",
   "",
   "WebSocket: GET /v1/ws; see that operation and keepers/gateway/README.md for the message protocol.",
@@ -34,6 +34,7 @@ export function registerOpenApi(app: FastifyInstance, version: string): void {
       tags: [
         { name: "orders", description: "Signed orders." },
         { name: "cancels", description: "Signed cancel requests and the dead-man switch." },
+        { name: "liquidations", description: "The liquidation desk: book liquidity for liquidators (DESIGN §8)." },
         { name: "markets", description: "Markets, books and trades." },
         { name: "accounts", description: "Margin state and orders of an account." },
         { name: "stream", description: "WebSocket feeds." },

@@ -1,6 +1,6 @@
 /**
- * The HTTP routes under /v1 (DESIGN §10): signed writes (place order, cancel, cancel-all, schedule-cancel) and
- * queries (markets, book, trades, account, orders, one order). Each route declares its params, query, body and
+ * The HTTP routes under /v1 (DESIGN §10): signed writes (place order, cancel, cancel-all, schedule-cancel), the
+ * liquidation desk (reserve, landed, release; DESIGN §8 stage 1) and queries (markets, book, trades, account, orders, one order). Each route declares its params, query, body and
  * responses as JSON schemas (./schemas.ts), which validate the request, serialize the response and document the route
  * in the OpenAPI document. Handlers decode the validated JSON into bigints, call the {@link ExchangeApi} and encode
  * its answer; they hold no state.
@@ -8,7 +8,8 @@
 import type { FastifyInstance, onRequestHookHandler } from "fastify";
 import type { SignedOrder } from "../sdk/batch";
 import type { CancelAllRequest, CancelOrderRequest, ScheduleCancelRequest } from "../sdk/cancels";
-import { ApiError, ApiErrorCode, type ExchangeApi, type OrdersFilter } from "./api";
+import type { LiquidationRequest } from "../sdk/liquidations";
+import { ApiError, ApiErrorCode, type ExchangeApi, type LiquidationApi, type OrdersFilter } from "./api";
 import {
   accountParamsSchema,
   accountViewSchema,
@@ -21,6 +22,11 @@ import {
   hashParamsSchema,
   impactPricesSchema,
   impactQuerySchema,
+  liquidationLandedBodySchema,
+  liquidationReleaseBodySchema,
+  liquidationRequestSchema,
+  liquidationStatusSchema,
+  liquidationTicketSchema,
   marketParamsSchema,
   marketViewSchema,
   object,
@@ -31,6 +37,7 @@ import {
   scheduleCancelRequestSchema,
   scheduledCancelSchema,
   signedRequestBodySchema,
+  ticketParamsSchema,
   tradeViewSchema,
   tradesQuerySchema,
   type JsonSchema,
@@ -39,6 +46,7 @@ import { fromWire, toWire } from "./wire";
 
 const WRITE_ERRORS = errorResponses(400, 401, 404, 409, 413, 415, 422, 429, 500, 503);
 const QUERY_ERRORS = errorResponses(400, 404, 500);
+const LIQUIDATION_ERRORS = errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503);
 
 /** What the routes need besides the service. */
 export interface RouteContext {
@@ -78,6 +86,10 @@ export async function withTimeout<T>(
 /** One signed write route: `{ request, signature }` → the service call → the wrapped result. */
 interface SignedRoute<Request> {
   path: string;
+  /** OpenAPI tag (default "cancels"). */
+  tag?: string;
+  /** Error responses documented (default every write error but 403). */
+  errors?: Record<number, JsonSchema>;
   operationId: string;
   summary: string;
   description: string;
@@ -93,12 +105,12 @@ function registerSignedRoute<Request>(app: FastifyInstance, context: RouteContex
     {
       onRequest: context.guardWrite,
       schema: {
-        tags: ["cancels"],
+        tags: [route.tag ?? "cancels"],
         operationId: route.operationId,
         summary: route.summary,
         description: route.description,
         body,
-        response: { 200: route.response, ...WRITE_ERRORS },
+        response: { 200: route.response, ...(route.errors ?? WRITE_ERRORS) },
       },
     },
     async (request) => {
@@ -106,6 +118,92 @@ function registerSignedRoute<Request>(app: FastifyInstance, context: RouteContex
       return toWire(await context.within(route.call(signed, signature)));
     },
   );
+}
+
+/** One liquidation ticket route: POST /v1/liquidations/:ticketId/<action> with a JSON body. */
+interface TicketRoute<Body> {
+  action: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  body: JsonSchema;
+  response: JsonSchema;
+  call(desk: LiquidationApi, ticketId: string, body: Body): Promise<unknown>;
+}
+
+/** The exchange's liquidation desk, or ApiError 404 when it runs none. */
+function deskOf(api: ExchangeApi): LiquidationApi {
+  if (api.liquidations) return api.liquidations;
+  throw new ApiError(ApiErrorCode.NotFound, 404, "this exchange runs no liquidation desk");
+}
+
+function registerTicketRoute<Body>(app: FastifyInstance, context: RouteContext, route: TicketRoute<Body>): void {
+  app.post(
+    `/v1/liquidations/:ticketId/${route.action}`,
+    {
+      onRequest: context.guardWrite,
+      schema: {
+        tags: ["liquidations"],
+        operationId: route.operationId,
+        summary: route.summary,
+        description: route.description,
+        params: ticketParamsSchema,
+        body: route.body,
+        response: { 200: route.response, ...LIQUIDATION_ERRORS },
+      },
+    },
+    async (request) => {
+      const { ticketId } = fromWire<{ ticketId: string }>(ticketParamsSchema, request.params);
+      const body = fromWire<Body>(route.body, request.body);
+      return toWire(await context.within(route.call(deskOf(context.api), ticketId, body)));
+    },
+  );
+}
+
+/** Registers the liquidation desk's routes (DESIGN §8 stage 1). */
+function registerLiquidationRoutes(app: FastifyInstance, context: RouteContext): void {
+  registerSignedRoute<LiquidationRequest>(app, context, {
+    path: "/v1/liquidations",
+    tag: "liquidations",
+    errors: LIQUIDATION_ERRORS,
+    operationId: "reserveLiquidation",
+    summary: "Reserve book liquidity for a liquidation (signed LiquidationRequest)",
+    description:
+      "For a liquidator holding LIQUIDATOR_ROLE: checks the EIP-712 `LiquidationRequest(address account,uint32 " +
+      "marketId,uint256 maxSizeWad,uint64 deadline)` (deadline after now, at most 120 s ahead), that the account is " +
+      "liquidatable and holds a position in the market, cancels its resting orders there and reserves resting maker " +
+      "orders within the liquidation band for a lease. The ticket carries liquidateOnBook's orders, signatures and " +
+      "fills (empty when the book cannot absorb anything). 409 LIQUIDATION_IN_PROGRESS while another ticket of the " +
+      "account and market is live; 409 ACCOUNT_HEALTHY; 422 NO_POSITION; 403 FORBIDDEN without the role.",
+    request: liquidationRequestSchema,
+    response: liquidationTicketSchema,
+    call: (request, signature) => deskOf(context.api).reserveLiquidation(request, signature),
+  });
+
+  registerTicketRoute<{ txHash: string }>(app, context, {
+    action: "landed",
+    operationId: "confirmLiquidation",
+    summary: "Report the liquidateOnBook transaction of a ticket",
+    description:
+      "A successful transaction whose LiquidationFilled logs match the ticket's fills records them (landed; fills " +
+      "it does not carry go back to the book); a reverted one releases the liquidity. 409 CONFLICT while the " +
+      "transaction is not mined: retry.",
+    body: liquidationLandedBodySchema,
+    response: liquidationStatusSchema(["landed", "released"]),
+    call: (desk, ticketId, body) => desk.confirmLiquidation(ticketId, body.txHash),
+  });
+
+  registerTicketRoute<{ culpritMakerHash?: string }>(app, context, {
+    action: "release",
+    operationId: "releaseLiquidation",
+    summary: "Give a ticket's liquidity back to the book",
+    description:
+      "The liquidation will not land: the maker orders get their liquidity back, except `culpritMakerHash` (the " +
+      "ticket's order that made the chain refuse it), which is cancelled. Idempotent for a released ticket.",
+    body: liquidationReleaseBodySchema,
+    response: liquidationStatusSchema(["released"]),
+    call: (desk, ticketId, body) => desk.releaseLiquidation(ticketId, body.culpritMakerHash),
+  });
 }
 
 /** Registers every /v1 HTTP route on `app`. */
@@ -172,6 +270,8 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
     response: scheduledCancelSchema,
     call: (request, signature) => api.scheduleCancel(request, signature),
   });
+
+  registerLiquidationRoutes(app, context);
 
   app.get(
     "/v1/markets",

@@ -1,6 +1,6 @@
 /**
  * JSON schemas of the gateway's wire types: the views of ./api.ts (bigints as decimal strings), the signed requests
- * of keepers/sdk (orders and cancels) and the WebSocket messages. They drive request validation (uint ranges
+ * of keepers/sdk (orders, cancels and liquidation requests) and the WebSocket messages. They drive request validation (uint ranges
  * included, see ./formats.ts), response serialization, the OpenAPI document and the client's decoding (./wire.ts).
  * Every object is closed (`additionalProperties: false`): an unknown field in a request is an error, not ignored.
  */
@@ -246,6 +246,7 @@ export const errorResponseSchema = object({
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid request: malformed JSON, or a field missing, of the wrong type, out of range or unknown (the message names it).",
   401: "The signature does not recover to the account or one of its approved agents.",
+  403: "The signer may not do this (a liquidation request signed without LIQUIDATOR_ROLE).",
   404: "Unknown market, order or account.",
   409: "Conflicts with the current state (e.g. a nonce already used, an order already final).",
   413: "The body is larger than the gateway accepts.",
@@ -309,6 +310,67 @@ export const scheduleCancelRequestSchema = object({
 
 /** `{ order, signature }`. */
 export const placeOrderBodySchema = object({ order: orderSchema, signature });
+
+/* LIQUIDATIONS */
+
+/** `LiquidationRequest(address account,uint32 marketId,uint256 maxSizeWad,uint64 deadline)`. */
+export const liquidationRequestSchema = object({
+  account: wireString("address", "The account to liquidate."),
+  marketId,
+  maxSizeWad: wireString("uint256", "The most to close, base units, wad."),
+  deadline: wireString("uint64", "Unix seconds (chain time); after now and at most 120 s ahead."),
+});
+
+/** {@link LiquidationTicket}. */
+export const liquidationTicketSchema = object(
+  {
+    ticketId: wireString("bytes32", "32 random bytes: the capability to confirm or release the ticket."),
+    account: wireString("address", "The liquidated account."),
+    marketId,
+    side: oneOf(["buy", "sell"], "The liquidated account's closing side (sell closes a long against bids)."),
+    closeSizeWad: uint("What one liquidateOnBook call may close (partial rule, capped at maxSizeWad), wad."),
+    orders: arrayOf(
+      object({ order: orderSchema, signature, hash: wireString("bytes32", "EIP-712 digest of the order.") }),
+      "The maker orders, each once (liquidateOnBook's orders and signatures).",
+    ),
+    fills: arrayOf(
+      object({
+        makerIndex: integer(0, MAX_UINT32, "Index into orders."),
+        sizeWad: wireString("uint128", "Fill size, wad (whole lots)."),
+        priceWad: wireString("uint128", "Fill price (the maker's limit), wad."),
+      }),
+      "liquidateOnBook's LiquidationFill[]; empty when the book cannot absorb anything within the band.",
+    ),
+    filledSizeWad: uint("Σ fill sizes, wad."),
+    expiresAtMs: integer(0, Number.MAX_SAFE_INTEGER, "Lease end (ms since the epoch); 0 when nothing was reserved."),
+  },
+  [],
+  "Maker liquidity reserved for one book liquidation.",
+);
+
+/** `:ticketId`. */
+export const ticketParamsSchema = object({ ticketId: wireString("bytes32", "The ticket's id.") });
+
+/** The body of POST /v1/liquidations/:ticketId/landed. */
+export const liquidationLandedBodySchema = object({
+  txHash: wireString("bytes32", "Hash of the liquidateOnBook transaction sent with the ticket."),
+});
+
+/** The body of POST /v1/liquidations/:ticketId/release. */
+export const liquidationReleaseBodySchema = object(
+  {
+    culpritMakerHash: wireString(
+      "bytes32",
+      "The ticket's maker order that made the chain refuse the liquidation: cancelled instead of returned.",
+    ),
+  },
+  ["culpritMakerHash"],
+);
+
+/** A ticket's outcome, one of `statuses`. */
+export function liquidationStatusSchema(statuses: readonly string[]): JsonSchema {
+  return object({ status: oneOf(statuses) }, [], "The ticket's outcome.");
+}
 
 /** `{ request, signature }` for one of the signed cancel requests. */
 export function signedRequestBodySchema(request: JsonSchema): JsonSchema {

@@ -30,6 +30,11 @@ function offlineExchange(): ExchangeApi {
     order: () => offline(),
     account: async () => offline(),
     trades: () => offline(),
+    liquidations: {
+      reserveLiquidation: async () => offline(),
+      confirmLiquidation: async () => offline(),
+      releaseLiquidation: async () => offline(),
+    },
     events: new EventEmitter<ExchangeEvents>(),
   };
 }

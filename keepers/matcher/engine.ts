@@ -84,6 +84,19 @@ export interface RollbackResult {
   matches: PlaceResult[];
 }
 
+/**
+ * Liquidity taken from one resting maker order by {@link MatchingEngine.takeLiquidity}: what a book liquidation
+ * (`PositionManager.liquidateOnBook`) fills against it.
+ */
+export interface LiquidityTake {
+  /** The maker order after the take (snapshot; `filledWad` includes the take). */
+  maker: BookOrder;
+  /** Size taken (wad), a multiple of the market's lot size. */
+  sizeWad: bigint;
+  /** Fill price (wad): the maker's limit price. */
+  priceWad: bigint;
+}
+
 /** Who is to blame for a fill that settlement refused (see {@link MatchingEngine.rollbackFill}). */
 export type FillCulprit = "maker" | "taker" | "both" | "none";
 
@@ -104,6 +117,10 @@ export const OrderReason = {
   PostOnlyWouldCross: "post-only-would-cross",
   SettlementRejected: "settlement-rejected",
   ExpiryPassed: "expiry-passed",
+  /** The account's own orders in a market where it is being liquidated (see the matcher's liquidation desk). */
+  Liquidated: "liquidated",
+  /** A maker order whose liquidation fill the chain refused (see {@link MatchingEngine.returnLiquidity}). */
+  LiquidationRejected: "liquidation-rejected",
 } as const;
 
 /* INTERNAL STATE */
@@ -365,6 +382,116 @@ export class MatchingEngine extends EventEmitter<EngineEvents> {
         orders.push(this.undoFill(taker, fill.sizeWad, culprit === "taker" || culprit === "both", nowMs));
       return { orders, matches: this.uncross(market, nowMs) };
     });
+  }
+
+  /* LIQUIDITY FOR BOOK LIQUIDATIONS */
+
+  /**
+   * Takes liquidity from the book for a book liquidation (DESIGN §8 stage 1): walks the side opposite to `side` (the
+   * liquidated account's closing side: "sell" hits the bids) in price-time priority and fills resting maker orders at
+   * their own prices, up to `maxSizeWad` rounded down to a whole lot. Makers whose price `accept` refuses are skipped
+   * until the first accepted one, and the walk stops at the next refused price after that: `accept` must describe an
+   * interval of prices, such as the liquidation band around the mark (`withinBand`). Orders of `excludeAccount` (the
+   * liquidated account, case-insensitive) are skipped, a reduce-only maker fills only what reduces its position (fills
+   * not settled yet included), and resting orders found expired are expired. Fills are not reported as `fill` events
+   * (they settle through `liquidateOnBook`, not a batch); the makers' `order` and the `book` events are emitted.
+   * @returns The takes in priority order, each maker once; empty when the book cannot absorb anything.
+   * @throws {EngineRejection} `UNKNOWN_MARKET`.
+   */
+  takeLiquidity(
+    marketId: number,
+    side: Side,
+    maxSizeWad: bigint,
+    accept: (priceWad: bigint) => boolean,
+    excludeAccount: string,
+  ): LiquidityTake[] {
+    return this.run(() => {
+      const market = this.marketOf(marketId);
+      const nowSec = toSeconds(this.now());
+      const excluded = excludeAccount.toLowerCase();
+      let leftWad = maxSizeWad > 0n ? maxSizeWad - (maxSizeWad % market.lotSizeWad) : 0n;
+      const planned: { rec: OrderRecord; sizeWad: bigint }[] = [];
+      const expired: OrderRecord[] = [];
+      let inRange = false;
+      // Plan first (the walk must not change the book it iterates), then apply.
+      for (const order of market.book.orders(oppositeOf(side))) {
+        if (leftWad === 0n) break;
+        if (!accept(order.priceWad)) {
+          if (inRange) break;
+          continue;
+        }
+        inRange = true;
+        const rec = this.orders.get(order.hash) as OrderRecord;
+        if (isExpired(rec, nowSec)) {
+          expired.push(rec);
+          continue;
+        }
+        if (rec.accountKey === excluded) continue;
+        let sizeWad = min(leftWad, remainingOf(order));
+        if (hasFlag(rec.flags, OrderFlag.ReduceOnly)) sizeWad = min(sizeWad, this.reducible(rec));
+        if (sizeWad === 0n) continue;
+        planned.push({ rec, sizeWad });
+        leftWad -= sizeWad;
+        this.addCallDelta(rec.accountKey, order.side === "buy" ? sizeWad : -sizeWad);
+      }
+      for (const rec of expired) this.retire(rec, "expired", OrderReason.ExpiryPassed);
+      return planned.map(({ rec, sizeWad }) => {
+        this.applyFill(rec, sizeWad);
+        return { maker: snapshot(rec.order), sizeWad, priceWad: rec.order.priceWad };
+      });
+    });
+  }
+
+  /**
+   * Gives liquidity taken by {@link takeLiquidity} back (the liquidation did not land), as the maker side of
+   * {@link rollbackFill}: each maker's `filledWad` shrinks by its take and the order keeps (or, if the take completed
+   * it, regains at its original seq) its place in the book, unless its expiry passed meanwhile. The maker named
+   * `culpritHash` (its order made the chain refuse the liquidation) is cancelled instead, reason
+   * `liquidation-rejected`. Makers the engine no longer holds are skipped. A restored order may cross the book; the
+   * crossing is matched as in {@link onMark} (those fills are reported as `fill` events).
+   * @throws {EngineRejection} `INVALID_ROLLBACK` when a take's size is not in (0, filled] of its maker; nothing
+   *   changes then.
+   */
+  returnLiquidity(takes: readonly LiquidityTake[], culpritHash?: string): RollbackResult {
+    return this.run(() => {
+      const held = takes
+        .map((take) => ({ take, rec: this.orders.get(take.maker.hash.toLowerCase()) }))
+        .filter((t): t is { take: LiquidityTake; rec: OrderRecord } => t.rec !== undefined);
+      for (const { take, rec } of held) {
+        if (take.sizeWad <= 0n || take.sizeWad > rec.order.filledWad) {
+          throw new EngineRejection(
+            "INVALID_ROLLBACK",
+            `Cannot return ${take.sizeWad} of liquidity to order ${rec.order.hash}: it has ${rec.order.filledWad} filled`,
+            rec.order.hash,
+          );
+        }
+      }
+      const nowMs = this.now();
+      const culprit = culpritHash?.toLowerCase();
+      const orders = held.map(({ take, rec }) =>
+        this.undoFill(rec, take.sizeWad, rec.order.hash === culprit, nowMs, OrderReason.LiquidationRejected),
+      );
+      const markets = new Set(held.map(({ rec }) => rec.market));
+      return { orders, matches: [...markets].flatMap((market) => this.uncross(market, nowMs)) };
+    });
+  }
+
+  /**
+   * Takes liquidity again for a book liquidation that landed after its liquidity was returned (its lease had ended):
+   * each maker still resting on the book is filled again by its take, or by its remaining size if that is smaller;
+   * makers no longer on the book are skipped (the chain has filled them anyway: settlement drops fills it refuses).
+   * @returns The takes actually made (sizes possibly smaller, skipped makers omitted).
+   */
+  retakeLiquidity(takes: readonly LiquidityTake[]): LiquidityTake[] {
+    return this.run(() =>
+      takes.flatMap((take) => {
+        const rec = this.orders.get(take.maker.hash.toLowerCase());
+        if (rec === undefined || !rec.market.book.has(rec.order.hash)) return [];
+        const sizeWad = min(take.sizeWad, remainingOf(rec.order));
+        this.applyFill(rec, sizeWad);
+        return [{ maker: snapshot(rec.order), sizeWad, priceWad: take.priceWad }];
+      }),
+    );
   }
 
   /**
@@ -741,13 +868,22 @@ export class MatchingEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  /** Gives `sizeWad` of fills back to an order; see {@link rollbackFill}. Returns its snapshot. */
-  private undoFill(rec: OrderRecord, sizeWad: bigint, culprit: boolean, nowMs: number): BookOrder {
+  /**
+   * Gives `sizeWad` of fills back to an order; see {@link rollbackFill}. A culprit is cancelled with `culpritReason`.
+   * Returns its snapshot.
+   */
+  private undoFill(
+    rec: OrderRecord,
+    sizeWad: bigint,
+    culprit: boolean,
+    nowMs: number,
+    culpritReason: string = OrderReason.SettlementRejected,
+  ): BookOrder {
     const { order, market } = rec;
     if (market.book.has(order.hash)) market.book.unfill(order.hash, sizeWad);
     else order.filledWad -= sizeWad;
     if (culprit && (isLive(order.status) || order.status === "filled")) {
-      this.retire(rec, "cancelled", OrderReason.SettlementRejected);
+      this.retire(rec, "cancelled", culpritReason);
       return snapshot(order);
     }
     if (!culprit && order.status === "filled") {

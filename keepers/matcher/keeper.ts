@@ -11,7 +11,7 @@ import { ChainIndexer } from "../indexer/indexer";
 import { readOrderDomain } from "../sdk/orders";
 import { Journal } from "../settlement/journal";
 import { MatchingEngine } from "./engine";
-import { ExchangeService, engineMarket } from "./service";
+import { ExchangeService, engineMarket, type ExchangeServiceOptions } from "./service";
 
 /** Options of {@link startMatcher}. */
 export interface MatcherOptions {
@@ -29,6 +29,8 @@ export interface MatcherOptions {
   pollIntervalMs?: number;
   /** Write requests per client IP per second for the gateway (default the gateway's; false for none). */
   writeRateLimit?: false;
+  /** Liquidation desk settings (lease 60 s by default). */
+  liquidation?: ExchangeServiceOptions["liquidation"];
 }
 
 /** A running matcher. */
@@ -39,14 +41,18 @@ export interface RunningMatcher {
   journal: Journal;
   gateway: Gateway;
   address: GatewayAddress;
-  /** Graceful stop: refuse new orders, journal every change, close the gateway, stop following the chain. */
+  /**
+   * Graceful stop: refuse new orders, finish a liquidation lease check in progress, journal every change, close the
+   * gateway, stop following the chain.
+   */
   stop(): Promise<void>;
 }
 
 /**
- * Rebuilds the chain state, restores the book from the journal and opens the gateway. Order of a graceful stop:
- * stop intake (503 for new writes), stop housekeeping after a last journal write, close the gateway and its feeds,
- * stop the indexer, close the journal (if this call opened it).
+ * Rebuilds the chain state, restores the book (and reserved liquidation tickets) from the journal and opens the
+ * gateway. Order of a graceful stop: stop intake (503 for new writes), let a liquidation lease check finish, stop
+ * housekeeping after a last journal write, close the gateway and its feeds, stop the indexer, close the journal (if
+ * this call opened it).
  */
 export async function startMatcher(options: MatcherOptions): Promise<RunningMatcher> {
   const { contracts, logger } = options;
@@ -73,6 +79,7 @@ export async function startMatcher(options: MatcherOptions): Promise<RunningMatc
     positionManager: contracts.positionManager,
     domain: await readOrderDomain(contracts.positionManager),
     logger: logger.child({ component: "matcher" }),
+    ...(options.liquidation ? { liquidation: options.liquidation } : {}),
   });
   service.start();
   const gateway = createGateway(service, {
@@ -94,6 +101,7 @@ export async function startMatcher(options: MatcherOptions): Promise<RunningMatc
     address,
     async stop() {
       gateway.stopIntake();
+      await service.liquidations.stop();
       service.stop();
       await gateway.close();
       following.abort();

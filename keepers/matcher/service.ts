@@ -2,7 +2,9 @@
  * The exchange service behind the gateway (DESIGN §10): order intake → matching engine → journal, queries, and the
  * feeds. It is the only writer of the journal's orders; fills are journaled (SQLite, synchronous) before `placeOrder`
  * returns, so an acknowledged fill survives a crash. The settlement keeper, possibly another process, settles the
- * journaled fills; fills it had to drop come back through the journal and are rolled back in the book here.
+ * journaled fills; fills it had to drop come back through the journal and are rolled back in the book here. Book
+ * liquidations reserve maker liquidity through the {@link LiquidationDesk} (./liquidation.ts), which journals through
+ * the same write path.
  */
 import { EventEmitter } from "node:events";
 import Database from "better-sqlite3";
@@ -39,6 +41,7 @@ import type { PositionManager } from "../sdk/typechain";
 import type { EngineMarket, MatchingEngine } from "./engine";
 import { EngineRejection, type EngineRejectionCode } from "./engineErrors";
 import { OrderIntake, IntakeError } from "./intake";
+import { LiquidationDesk, type LiquidationDeskOptions } from "./liquidation";
 import { projectAccount, projectedMargin, type AccountFill } from "./risk";
 import type { BookOrder, BookSnapshot, EngineFill } from "./types";
 import { orderView, tradeView } from "./views";
@@ -52,8 +55,10 @@ export interface ExchangeServiceOptions {
   positionManager: PositionManager;
   domain: OrderDomain;
   logger: Logger;
-  /** How often expiries, dead-man switches and dropped fills are processed (ms). */
+  /** How often expiries, dead-man switches, dropped fills and liquidation leases are processed (ms). */
   housekeepingIntervalMs?: number;
+  /** Liquidation desk settings: lease (default 60 s), role cache, log chunk size, lease clock. */
+  liquidation?: Pick<LiquidationDeskOptions, "leaseMs" | "roleCacheMs" | "logChunkSize" | "now">;
 }
 
 /** The engine's view of an indexed market. */
@@ -116,6 +121,8 @@ function journalUnavailable(): ApiError {
 export class ExchangeService implements ExchangeApi {
   readonly events = new EventEmitter<ExchangeEvents>();
   readonly intake: OrderIntake;
+  /** Reserves maker liquidity for book liquidations (POST /v1/liquidations). */
+  readonly liquidations: LiquidationDesk;
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly usedRequests = new Map<string, bigint>();
   private readonly dirty = new Set<string>();
@@ -138,6 +145,20 @@ export class ExchangeService implements ExchangeApi {
       unsettledFillsOf: (account) => this.unsettledFillsOf(account),
       restingOrdersOf: (account, marketId, buy) => this.restingOrdersOf(account, marketId, buy),
     });
+    this.liquidations = new LiquidationDesk({
+      engine: o.engine,
+      journal: o.journal,
+      indexer: o.indexer,
+      provider: o.provider,
+      positionManager: o.positionManager,
+      domain: o.domain,
+      ...o.liquidation,
+      logger: o.logger.child({ component: "liquidation-desk" }),
+      commit: (write) => void this.flush(write),
+      assertWritable: () => {
+        if (this.journalFailure) throw journalUnavailable();
+      },
+    });
   }
 
   /**
@@ -149,6 +170,7 @@ export class ExchangeService implements ExchangeApi {
     for (const market of indexer.markets.values())
       if (market.markWad !== undefined) engine.onMark(market.marketId, market.markWad);
     for (const order of journal.liveOrders()) engine.restore(order);
+    for (const hash of this.liquidations.restore()) this.finished.add(hash);
     engine.on("order", (order) => {
       this.dirty.add(order.hash);
       if (order.status !== "open" && order.status !== "untriggered") this.finished.add(order.hash);
@@ -364,18 +386,23 @@ export class ExchangeService implements ExchangeApi {
   }
 
   /**
-   * Journals the orders the engine changed and the fills it made since the last flush, in one transaction; returns
-   * the fills with their journal ids. A journal that cannot be written is fatal: the process must stop and restart
-   * from the journal rather than acknowledge fills it could lose.
+   * Journals the orders the engine changed and the fills it made since the last flush, and what `extra` writes (the
+   * liquidation desk's fills), in one transaction; returns the fills with their journal ids. A journal that cannot be
+   * written is fatal: the process must stop and restart from the journal rather than acknowledge fills it could lose.
    */
-  private flush(): EngineFill[] {
+  private flush(extra?: () => void): EngineFill[] {
     const fills = this.newFills.splice(0);
     const orders = [...this.dirty].map((hash) => this.o.engine.order(hash)).filter((o): o is BookOrder => !!o);
     this.dirty.clear();
-    if (orders.length === 0 && fills.length === 0) return [];
+    if (orders.length === 0 && fills.length === 0 && !extra) return [];
+    const { journal } = this.o;
     let recorded: EngineFill[];
     try {
-      recorded = this.o.journal.recordPlacement(orders, fills);
+      recorded = journal.atomically(() => {
+        const written = journal.recordPlacement(orders, fills);
+        extra?.();
+        return written;
+      });
     } catch (error) {
       // The book now holds changes the journal does not: acknowledge nothing more until a restart rebuilds the book
       // from the journal (the last journaled state, which is what clients were told).
@@ -406,6 +433,7 @@ export class ExchangeService implements ExchangeApi {
         );
       }
       this.forgetSettledOrders();
+      this.liquidations.tick();
       const now = BigInt(this.o.indexer.chainTimeSec());
       for (const [digest, deadline] of this.usedRequests) if (deadline < now) this.usedRequests.delete(digest);
     } catch (error) {
@@ -418,7 +446,7 @@ export class ExchangeService implements ExchangeApi {
     for (const hash of this.finished) {
       const open = this.o.journal.fills({ orderHash: hash, status: ["pending", "batched"], limit: 1 });
       const unacknowledged = this.o.journal.fills({ orderHash: hash, status: "dropped" }).some((f) => !f.rolledBack);
-      if (open.length > 0 || unacknowledged) continue;
+      if (open.length > 0 || unacknowledged || this.liquidations.holds(hash)) continue;
       const order = this.o.engine.order(hash);
       if (order && (order.status === "open" || order.status === "untriggered")) {
         this.finished.delete(hash);
@@ -449,7 +477,8 @@ export class ExchangeService implements ExchangeApi {
 
   /**
    * Fills of `account` that the indexer's state does not include yet: not dropped, and either not in a batch or in a
-   * batch at or above the indexer's `nextBatchId` (a landed batch the indexer already processed is in its state).
+   * batch at or above the indexer's `nextBatchId` (a landed batch the indexer already processed is in its state);
+   * then its liquidation fills in the same situation.
    */
   private unsettledFillsOf(account: string): AccountFill[] {
     const out: AccountFill[] = [];
@@ -464,6 +493,7 @@ export class ExchangeService implements ExchangeApi {
         feeRateWad: fill.accountIsMaker ? market.fees.makerFeeWad : market.fees.takerFeeWad,
       });
     }
+    out.push(...this.liquidations.unsettledFillsOf(account));
     return out;
   }
 

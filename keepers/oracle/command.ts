@@ -19,7 +19,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { baseConfigSchema } from "../core/config";
 import { runKeeper, signerOf, withKeeperOptions } from "../core/runtime";
-import { wadSchema } from "../funding/command";
+import { wadSchema } from "../core/config";
 import { chainTimeEstimator } from "../core/chainSupport";
 import { GatewayClient } from "../gateway/client";
 import {

@@ -456,6 +456,30 @@ export function adlScore(
   return mulDiv(ratioWad, notionalWad, equityWad, false, "adlScore");
 }
 
+/**
+ * The most a book liquidation may close of a position in one call (base units, wad): the whole position, or when its
+ * notional at the mark is above `partialThresholdWad`, `partialFractionWad` of its size rounded up to a whole lot and
+ * never past the position. Mirrors `BookLiquidation._target` (DESIGN §8 partial liquidation).
+ * @param sizeWad The position's signed size (wad).
+ * @param markWad The mark (wad).
+ * @param lotSizeWad The market's lot size (wad, > 0).
+ * @param partialFractionWad The fraction closed per call (wad).
+ * @param partialThresholdWad The notional above which liquidation is partial (USD wad).
+ * @throws {MathPanicError} 0x12 when `lotSizeWad` is 0.
+ */
+export function liquidationCloseSize(
+  sizeWad: bigint,
+  markWad: bigint,
+  lotSizeWad: bigint,
+  partialFractionWad: bigint,
+  partialThresholdWad: bigint,
+): bigint {
+  const absSize = abs(sizeWad);
+  if (notional(sizeWad, markWad) <= partialThresholdWad) return absSize;
+  const partialWad = mulDiv(absSize, partialFractionWad, WAD, true, "liquidationCloseSize: fraction");
+  return min(mulDiv(partialWad, 1n, lotSizeWad, true, "liquidationCloseSize: lots") * lotSizeWad, absSize);
+}
+
 /** The result of {@link withinBand}. */
 export interface BandCheck {
   /** Whether the price is within the band. */

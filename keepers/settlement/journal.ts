@@ -6,7 +6,9 @@
  *   after that call returns (write-ahead); it rolls dropped fills back in its book and then acknowledges the drops.
  * - The settlement process moves fills pending → batched → settled (or dropped), and journals each batch, with its
  *   signed transaction, before broadcasting it.
- * - An order's filled amount is never stored: it is Σ size of its non-dropped fills, one source of truth for both.
+ * - An order's filled amount is never stored: it is Σ size of its non-dropped fills, one source of truth for both,
+ *   plus its liquidation fills (`liquidation_fills`, written by the matcher's liquidation desk) that are reserved or
+ *   landed. Its settled amount counts settled fills and landed liquidation fills. Batches never see liquidation fills.
  *
  * The file is opened in WAL mode with `synchronous = FULL` (a commit survives a power loss) and a busy timeout (the
  * other process may hold the write lock). Every write is one immediate transaction.
@@ -21,6 +23,7 @@ import {
   bookOrderOf,
   encodeOrder,
   fillOf,
+  liquidationFillOf,
   signedOf,
   type AccountJournalFill,
   type BatchRow,
@@ -29,6 +32,10 @@ import {
   type FillRow,
   type JournalBatch,
   type JournalFill,
+  type JournalLiquidationFill,
+  type LiquidationFillRow,
+  type LiquidationFillStatus,
+  type NewLiquidationFill,
   type OrderRow,
   type OrderSettledAmount,
   type PreparedBatch,
@@ -45,6 +52,8 @@ export interface JournalOptions {
 
 const LIVE = "('open','untriggered')";
 const OPEN_BATCH = "('prepared','sent')";
+/** Liquidation fills that count in their maker order's filled amount. */
+const HELD_LIQUIDATION = "('reserved','landed')";
 /** Fills in which account `@a` is maker or taker (each side served by its index). */
 const OF_ACCOUNT =
   "maker_hash IN (SELECT hash FROM orders WHERE account = @a) OR taker_hash IN (SELECT hash FROM orders WHERE account = @a)";
@@ -117,6 +126,11 @@ export class Journal {
         `SELECT f.{side}_hash AS hash, f.size_wad AS size FROM fills f JOIN orders o ON o.hash = f.{side}_hash
           WHERE f.status != 'dropped' AND o.status IN ${LIVE}`,
       );
+      this.addSums(
+        filled,
+        `SELECT l.maker_hash AS hash, l.size_wad AS size FROM liquidation_fills l JOIN orders o ON o.hash = l.maker_hash
+          WHERE l.status IN ${HELD_LIQUIDATION} AND o.status IN ${LIVE}`,
+      );
       return rows.map((row) => bookOrderOf(row, filled.get(row.hash) ?? 0n));
     })();
   }
@@ -130,9 +144,12 @@ export class Journal {
     })();
   }
 
-  /** Σ size of the order's non-dropped fills (wad): matched so far, settled or not. */
+  /**
+   * Σ size of the order's non-dropped fills and reserved or landed liquidation fills (wad): matched so far, settled
+   * or not.
+   */
   filledWad(orderHash: string): bigint {
-    return this.orderSum(orderHash, "status != 'dropped'");
+    return this.orderSum(orderHash, "status != 'dropped'") + this.liquidationSum(orderHash, HELD_LIQUIDATION);
   }
 
   /** Pending and batched fills in which `account` is maker or taker, in id order (for the pre-trade margin check). */
@@ -167,9 +184,9 @@ export class Journal {
     return rows.map(fillOf);
   }
 
-  /** Σ size of the order's settled fills (wad). */
+  /** Σ size of the order's settled fills and landed liquidation fills (wad): what the chain has filled. */
   settledWad(orderHash: string): bigint {
-    return this.orderSum(orderHash, "status = 'settled'");
+    return this.orderSum(orderHash, "status = 'settled'") + this.liquidationSum(orderHash, "('landed')");
   }
 
   /** Whether the journal holds an order (any status) of `account` with `nonce`: nonces are single-use. */
@@ -386,16 +403,23 @@ export class Journal {
   }
 
   /**
-   * Orders with at least one settled fill and the Σ size of those fills, optionally only `orderHashes`; what
-   * `verifyOrders` compares with the chain's `orderStatus`.
+   * Orders with at least one settled fill or landed liquidation fill and the Σ size of those fills, optionally only
+   * `orderHashes`; what `verifyOrders` compares with the chain's `orderStatus`.
    */
   settledAmounts(orderHashes?: readonly string[]): OrderSettledAmount[] {
     const only = orderHashes ? " AND o.hash IN (SELECT value FROM json_each(@hashes))" : "";
     return this.db.transaction((): OrderSettledAmount[] => {
+      const params = orderHashes ? { hashes: JSON.stringify(orderHashes) } : {};
       const sums = this.sumBySide(
         `SELECT o.hash AS hash, f.size_wad AS size FROM fills f JOIN orders o ON o.hash = f.{side}_hash
           WHERE f.status = 'settled'${only}`,
-        orderHashes ? { hashes: JSON.stringify(orderHashes) } : {},
+        params,
+      );
+      this.addSums(
+        sums,
+        `SELECT o.hash AS hash, l.size_wad AS size FROM liquidation_fills l JOIN orders o ON o.hash = l.maker_hash
+          WHERE l.status = 'landed'${only}`,
+        params,
       );
       const byHash = this.db.prepare("SELECT order_json, signature FROM orders WHERE hash = ?");
       return [...sums].map(([hash, settledWad]) => {
@@ -405,7 +429,138 @@ export class Journal {
     })();
   }
 
+  /* LIQUIDATION DESK (MATCHER SIDE) */
+
+  /**
+   * Runs `write` in one immediate transaction (journal calls inside it join it): what the matcher uses to journal a
+   * liquidation ticket together with the order changes that made it.
+   */
+  atomically<T>(write: () => T): T {
+    return this.db.transaction(write).immediate();
+  }
+
+  /**
+   * Journals the fills of a new liquidation ticket as `reserved`.
+   * @returns The fills with their ids, in the given order.
+   * @throws JournalStateError when a fill names an order the journal does not hold (nothing is written then).
+   */
+  reserveLiquidationFills(fills: readonly NewLiquidationFill[]): JournalLiquidationFill[] {
+    const insert = this.db.prepare(
+      `INSERT INTO liquidation_fills (ticket_id, market_id, maker_hash, account, side, size_wad, price_wad, status,
+                                      created_at_ms, expires_at_ms, reserved_block)
+       VALUES (@ticketId, @marketId, @makerHash, @account, @side, @size, @price, 'reserved', @createdAtMs,
+               @expiresAtMs, @reservedBlock)`,
+    );
+    return this.db.transaction((): JournalLiquidationFill[] =>
+      fills.map((fill) => {
+        try {
+          const info = insert.run({
+            ticketId: fill.ticketId,
+            marketId: fill.marketId,
+            makerHash: fill.makerHash.toLowerCase(),
+            account: getAddress(fill.account),
+            side: fill.side,
+            size: fill.sizeWad.toString(),
+            price: fill.priceWad.toString(),
+            createdAtMs: fill.createdAtMs,
+            expiresAtMs: fill.expiresAtMs,
+            reservedBlock: fill.reservedBlock,
+          });
+          return { ...fill, id: Number(info.lastInsertRowid), status: "reserved" as const };
+        } catch (error) {
+          if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_FOREIGNKEY") {
+            throw new JournalStateError(
+              `Liquidation fill of ticket ${fill.ticketId} names maker order ${fill.makerHash}, which the journal ` +
+                "does not hold: journal the order first",
+              { cause: error },
+            );
+          }
+          throw error;
+        }
+      }),
+    )();
+  }
+
+  /**
+   * Records that liquidation fills landed in `txHash` (block `blockNumber`): reserved ones, or with `from`
+   * "released" ones whose transaction landed after all (the chain is the truth).
+   * @throws JournalStateError when an id is not a liquidation fill in status `from` (nothing is written then).
+   */
+  landLiquidationFills(
+    ids: readonly number[],
+    txHash: string,
+    blockNumber: number,
+    from: "reserved" | "released" = "reserved",
+  ): void {
+    const land = this.db.prepare(
+      "UPDATE liquidation_fills SET status = 'landed', tx_hash = ?, landed_block = ? WHERE id = ? AND status = ?",
+    );
+    this.updateEach(ids, `is not ${from}: it cannot land`, (id) =>
+      land.run(txHash.toLowerCase(), blockNumber, id, from),
+    );
+  }
+
+  /**
+   * Records that reserved liquidation fills will not land (their liquidity went back to the book).
+   * @throws JournalStateError when an id is not a reserved liquidation fill (nothing is written then).
+   */
+  releaseLiquidationFills(ids: readonly number[]): void {
+    const release = this.db.prepare(
+      "UPDATE liquidation_fills SET status = 'released' WHERE id = ? AND status = 'reserved'",
+    );
+    this.updateEach(ids, "is not reserved: it cannot be released", (id) => release.run(id));
+  }
+
+  /** Liquidation fills with `status` (every status when omitted), optionally of one ticket, in id order. */
+  liquidationFills(filter: { status?: LiquidationFillStatus; ticketId?: string } = {}): JournalLiquidationFill[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM liquidation_fills WHERE (@status IS NULL OR status = @status)
+           AND (@ticketId IS NULL OR ticket_id = @ticketId) ORDER BY id`,
+      )
+      .all({ status: filter.status ?? null, ticketId: filter.ticketId ?? null }) as LiquidationFillRow[];
+    return rows.map(liquidationFillOf);
+  }
+
+  /** Whether a landed liquidation fill is journaled for the transaction `txHash` (of a ticket other than `exceptTicketId`). */
+  hasLandedLiquidationTx(txHash: string, exceptTicketId?: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM liquidation_fills WHERE tx_hash = @tx AND status = 'landed'
+             AND (@except IS NULL OR ticket_id != @except) LIMIT 1`,
+        )
+        .get({ tx: txHash.toLowerCase(), except: exceptTicketId ?? null }) !== undefined
+    );
+  }
+
   /* INTERNALS */
+
+  /** Applies `update` to each liquidation fill id in one transaction; each must change one row, else `problem`. */
+  private updateEach(ids: readonly number[], problem: string, update: (id: number) => { changes: number }): void {
+    this.db
+      .transaction(() => {
+        for (const id of ids) {
+          if (update(id).changes !== 1) throw new JournalStateError(`Liquidation fill ${id} ${problem}`);
+        }
+      })
+      .immediate();
+  }
+
+  /** Σ size of the maker order's liquidation fills whose status is in `statuses` (a fixed SQL list). */
+  private liquidationSum(orderHash: string, statuses: string): bigint {
+    const rows = this.db
+      .prepare(`SELECT size_wad FROM liquidation_fills WHERE maker_hash = ? AND status IN ${statuses}`)
+      .all(orderHash.toLowerCase()) as { size_wad: string }[];
+    return rows.reduce((sum, row) => sum + BigInt(row.size_wad), 0n);
+  }
+
+  /** Runs `sql` (rows of `hash` and `size`) and adds each size to `sums` under its hash. */
+  private addSums(sums: Map<string, bigint>, sql: string, params: Record<string, unknown> = {}): void {
+    for (const row of this.db.prepare(sql).all(params) as { hash: string; size: string }[]) {
+      sums.set(row.hash, (sums.get(row.hash) ?? 0n) + BigInt(row.size));
+    }
+  }
 
   private writeOrders(orders: readonly BookOrder[]): void {
     const upsert = this.db.prepare(
@@ -473,9 +628,7 @@ export class Journal {
   private sumBySide(sqlTemplate: string, params: Record<string, unknown> = {}): Map<string, bigint> {
     const sql = ["maker", "taker"].map((side) => sqlTemplate.replaceAll("{side}", side)).join(" UNION ALL ");
     const sums = new Map<string, bigint>();
-    for (const row of this.db.prepare(sql).all(params) as { hash: string; size: string }[]) {
-      sums.set(row.hash, (sums.get(row.hash) ?? 0n) + BigInt(row.size));
-    }
+    this.addSums(sums, sql, params);
     return sums;
   }
 }

@@ -64,6 +64,31 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX fills_by_batch ON fills (batch_id);
       CREATE INDEX fills_unacknowledged_drops ON fills (id) WHERE status = 'dropped' AND rolled_back = 0;
     `),
+  // Book liquidations (DESIGN §8 stage 1): maker liquidity the matcher reserved for a liquidator's ticket. They settle
+  // through liquidateOnBook, never in a batch, so they live apart from `fills`; the matcher owns them.
+  (db) =>
+    db.exec(`
+      CREATE TABLE liquidation_fills (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id      TEXT NOT NULL,                  -- 32 random bytes, 0x hex: the liquidator's capability
+        market_id      INTEGER NOT NULL,
+        maker_hash     TEXT NOT NULL REFERENCES orders (hash),
+        account        TEXT NOT NULL,                  -- the liquidated account, checksummed
+        side           TEXT NOT NULL CHECK (side IN ('buy','sell')), -- the liquidated account's closing side
+        size_wad       TEXT NOT NULL,
+        price_wad      TEXT NOT NULL,
+        status         TEXT NOT NULL CHECK (status IN ('reserved','landed','released')),
+        created_at_ms  INTEGER NOT NULL,
+        expires_at_ms  INTEGER NOT NULL,               -- lease end (wall clock)
+        reserved_block INTEGER NOT NULL,               -- chain head when reserved: the tx can only land after it
+        tx_hash        TEXT,                           -- the liquidateOnBook transaction (landed)
+        landed_block   INTEGER
+      ) STRICT;
+      CREATE INDEX liquidation_fills_by_ticket ON liquidation_fills (ticket_id);
+      CREATE INDEX liquidation_fills_by_maker ON liquidation_fills (maker_hash);
+      CREATE INDEX liquidation_fills_by_tx ON liquidation_fills (tx_hash);
+      CREATE INDEX liquidation_fills_reserved ON liquidation_fills (id) WHERE status = 'reserved';
+    `),
 ];
 
 /** The schema version this build writes. */

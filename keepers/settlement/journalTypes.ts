@@ -105,8 +105,43 @@ export interface FillFilter {
 export interface OrderSettledAmount {
   hash: string;
   signed: SignedOrder;
-  /** Σ size of the order's settled fills (wad). */
+  /** Σ size of the order's settled fills and landed liquidation fills (wad). */
   settledWad: bigint;
+}
+
+/**
+ * Where a liquidation fill stands: `reserved` (the matcher took the maker's liquidity for a liquidator's ticket),
+ * `landed` (its `liquidateOnBook` transaction succeeded), `released` (it will not land; the liquidity went back).
+ */
+export type LiquidationFillStatus = "reserved" | "landed" | "released";
+
+/** A book-liquidation fill as the matcher's liquidation desk journals it (one per maker order of a ticket). */
+export interface NewLiquidationFill {
+  ticketId: string;
+  marketId: number;
+  makerHash: string;
+  /** The liquidated account (checksummed). */
+  account: string;
+  /** The liquidated account's closing side ("sell" closes a long against bids). */
+  side: Side;
+  sizeWad: bigint;
+  priceWad: bigint;
+  /** When it was reserved (ms since the epoch). */
+  createdAtMs: number;
+  /** Lease end (ms since the epoch, wall clock). */
+  expiresAtMs: number;
+  /** The chain head when it was reserved: its transaction can only land in a later block. */
+  reservedBlock: number;
+}
+
+/** A journaled liquidation fill. */
+export interface JournalLiquidationFill extends NewLiquidationFill {
+  /** Journal id (ticket order within a ticket). */
+  id: number;
+  status: LiquidationFillStatus;
+  /** The `liquidateOnBook` transaction it landed in. */
+  txHash?: string;
+  landedBlock?: number;
 }
 
 /* ROWS */
@@ -152,6 +187,24 @@ export interface BatchRow {
   from_block: number;
   gas_estimate: string;
   created_at_ms: number;
+  landed_block: number | null;
+}
+
+/** A row of `liquidation_fills`. */
+export interface LiquidationFillRow {
+  id: number;
+  ticket_id: string;
+  market_id: number;
+  maker_hash: string;
+  account: string;
+  side: Side;
+  size_wad: string;
+  price_wad: string;
+  status: LiquidationFillStatus;
+  created_at_ms: number;
+  expires_at_ms: number;
+  reserved_block: number;
+  tx_hash: string | null;
   landed_block: number | null;
 }
 
@@ -243,4 +296,25 @@ export function batchOf(row: BatchRow): JournalBatch {
   };
   if (row.landed_block !== null) batch.landedBlock = row.landed_block;
   return batch;
+}
+
+/** A `JournalLiquidationFill` from its row. */
+export function liquidationFillOf(row: LiquidationFillRow): JournalLiquidationFill {
+  const fill: JournalLiquidationFill = {
+    id: row.id,
+    ticketId: row.ticket_id,
+    marketId: row.market_id,
+    makerHash: row.maker_hash,
+    account: row.account,
+    side: row.side,
+    sizeWad: BigInt(row.size_wad),
+    priceWad: BigInt(row.price_wad),
+    status: row.status,
+    createdAtMs: row.created_at_ms,
+    expiresAtMs: row.expires_at_ms,
+    reservedBlock: row.reserved_block,
+  };
+  if (row.tx_hash !== null) fill.txHash = row.tx_hash;
+  if (row.landed_block !== null) fill.landedBlock = row.landed_block;
+  return fill;
 }

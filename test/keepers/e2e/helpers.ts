@@ -15,7 +15,7 @@ import { startMatcher, type RunningMatcher } from "../../../keepers/matcher/keep
 import { readOrderDomain, signOrder, type Order, type OrderDomain } from "../../../keepers/sdk/orders";
 import { Journal } from "../../../keepers/settlement/journal";
 import type { SettlementPipeline } from "../../../keepers/settlement/pipeline";
-import { pipelineFor, startRpcServer } from "../settlement/helpers";
+import { pipelineFor, startRpcServer, type RpcEndpoint } from "../settlement/helpers";
 import { deployKeel, keelAddresses, type KeelFixture } from "../../fixtures/keel";
 import { defaultPrices, fundAll } from "../../contracts/trading/helpers";
 
@@ -27,6 +27,8 @@ export interface Exchange {
   client: GatewayClient;
   domain: OrderDomain;
   journalPath: string;
+  /** A JSON-RPC endpoint over the in-process network, for keepers that sign transactions locally. */
+  rpc: RpcEndpoint;
   /** Settles every journaled fill, then lets the indexer catch up with the chain. */
   settle(): Promise<void>;
   /** Signs `order` with `signer` (the SDK's EIP-712 signing). */
@@ -66,6 +68,7 @@ export async function startExchange(traders: Signer[]): Promise<Exchange> {
     client: new GatewayClient(matcher.address.url),
     domain,
     journalPath,
+    rpc,
     async settle() {
       await pipeline.flush();
       await matcher.indexer.poll();
