@@ -224,7 +224,11 @@ export class Liquidator {
           ticket.orders.map((o) => ({ hash: o.hash, account: o.order.account })),
           ticket.fills.map((f) => f.makerIndex),
         );
-      await desk.releaseLiquidation(ticket.ticketId, culprit);
+      await desk.releaseLiquidation(ticket.ticketId, culprit).catch((releaseError: unknown) => {
+        // The lease expires on its own; the matcher then checks the chain before returning the liquidity.
+        this.o.metrics?.actionFailures.inc({ action: "release", reason: "error" });
+        this.o.logger.warn({ err: releaseError, ticketId: ticket.ticketId }, "could not release the liquidation ticket");
+      });
       return this.onBookRevert(base, error, revert, culprit);
     }
     const txHash = sent.hash;

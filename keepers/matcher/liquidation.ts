@@ -116,7 +116,7 @@ export class LiquidationDesk implements LiquidationApi {
   private landed: Ticket[] = [];
   /** Signers whose role was confirmed, until when (ms). */
   private readonly roles = new Map<string, number>();
-  /** Request digests already answered: a repeated request gets its live ticket back (a client's retry). */
+  /** Requests already answered, by digest and signer: a repeated request gets its live ticket back (a retry). */
   private readonly requests = new Map<string, { ticketId: string; deadline: bigint }>();
   private expiring: Promise<unknown> = Promise.resolve();
   private expiryInFlight = false;
@@ -160,17 +160,21 @@ export class LiquidationDesk implements LiquidationApi {
     this.o.assertWritable();
     this.checkDeadline(request.deadline);
     const digest = liquidationRequestDigest(this.o.domain, request);
-    await this.checkRole(recoverSigner(digest, signature));
+    const signer = recoverSigner(digest, signature);
+    await this.checkRole(signer);
+    // A retry is the same request from the same liquidator: two liquidators signing the same content (same account,
+    // size and deadline) are two requesters, and the second must not be handed the first one's ticket.
+    const requestKey = `${digest}:${signer}`;
     const reservedBlock = await withRetry(() => this.o.provider.getBlockNumber(), REQUEST_RETRIES);
     // From here on, synchronous: no other request can interleave.
     this.o.assertWritable();
-    const repeated = this.requests.get(digest);
+    const repeated = this.requests.get(requestKey);
     if (repeated !== undefined) {
       const ticket = this.live.get(repeated.ticketId);
       if (ticket) return ticketView(ticket);
       throw new ApiError("REQUEST_REPLAYED", 409, "This signed liquidation request was already used; sign a new one");
     }
-    return this.reserveNow(request, digest, reservedBlock);
+    return this.reserveNow(request, requestKey, reservedBlock);
   }
 
   /** @inheritdoc */
@@ -301,7 +305,7 @@ export class LiquidationDesk implements LiquidationApi {
 
   /* RESERVATION */
 
-  private reserveNow(request: LiquidationRequest, digest: string, reservedBlock: number): LiquidationTicket {
+  private reserveNow(request: LiquidationRequest, requestKey: string, reservedBlock: number): LiquidationTicket {
     const { engine, indexer } = this.o;
     const account = getAddress(request.account);
     const { marketId } = request;
@@ -382,7 +386,7 @@ export class LiquidationDesk implements LiquidationApi {
         .map((fill) => fill.id);
     });
     this.register(ticket);
-    this.requests.set(digest, { ticketId: ticket.ticketId, deadline: request.deadline });
+    this.requests.set(requestKey, { ticketId: ticket.ticketId, deadline: request.deadline });
     this.o.logger.info(
       { ticketId: ticket.ticketId, account, marketId, closeSizeWad, fills: takes.length },
       "liquidity reserved for a book liquidation",
@@ -392,7 +396,7 @@ export class LiquidationDesk implements LiquidationApi {
 
   private checkDeadline(deadline: bigint): void {
     const nowSec = BigInt(this.o.indexer.chainTimeSec());
-    for (const [digest, used] of this.requests) if (used.deadline < nowSec) this.requests.delete(digest);
+    for (const [key, used] of this.requests) if (used.deadline < nowSec) this.requests.delete(key);
     if (deadline <= nowSec || deadline > nowSec + BigInt(MAX_REQUEST_TTL_SEC)) {
       throw new ApiError(
         ApiErrorCode.InvalidRequest,

@@ -42,7 +42,7 @@ describe("gateway OpenAPI document", function () {
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${url.replace(/\{(\w+)\}/g, ":$1")}`),
     );
     expect(document.info.title).to.equal("Keel gateway");
-    expect(registered).to.have.length(13);
+    expect(registered).to.have.length(16);
     expect(documented).to.have.members(registered);
     expect(registered).to.include.members([
       "POST /v1/orders",
@@ -58,6 +58,9 @@ describe("gateway OpenAPI document", function () {
       "GET /v1/orders/:hash",
       "GET /v1/openapi.json",
       "GET /v1/ws",
+      "POST /v1/liquidations",
+      "POST /v1/liquidations/:ticketId/landed",
+      "POST /v1/liquidations/:ticketId/release",
     ]);
     for (const [url, methods] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
@@ -114,7 +117,7 @@ describe("gateway OpenAPI document", function () {
       };
       expect(written.openapi).to.equal("3.0.3");
       expect(written.info.version).to.equal("1.2.3");
-      expect(Object.keys(written.paths)).to.have.length(13);
+      expect(Object.keys(written.paths)).to.have.length(16);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

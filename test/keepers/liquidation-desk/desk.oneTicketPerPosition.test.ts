@@ -50,6 +50,18 @@ describe("liquidation desk: one live ticket per account and market", function ()
     expect(scene.desk().ticketOf(scene.trader.address, BTC_USD)?.ticketId).to.equal(tickets[0].ticketId);
   });
 
+  it("never hands one liquidator's ticket to another that signed the same request content", async function () {
+    // Two instances pricing the same slice at the same second sign identical requests; only the signer differs.
+    const { f } = scene.ex;
+    const other = f.carol;
+    await f.pm.connect(f.deployer).grantRole(await f.pm.LIQUIDATOR_ROLE(), other.address);
+    const same = request(scene);
+    const ticket = await reserve(scene, same);
+    expect(await refusal(reserve(scene, same, other))).to.include({ status: 409, code: "LIQUIDATION_IN_PROGRESS" });
+    // The first liquidator's own retry still gets its ticket back.
+    expect(await reserve(scene, same)).to.deep.equal(ticket);
+  });
+
   it("answers a retried request with its live ticket and a new request after the release", async function () {
     const req = request(scene);
     const ticket = await reserve(scene, req);
