@@ -227,7 +227,10 @@ export class Liquidator {
       await desk.releaseLiquidation(ticket.ticketId, culprit).catch((releaseError: unknown) => {
         // The lease expires on its own; the matcher then checks the chain before returning the liquidity.
         this.o.metrics?.actionFailures.inc({ action: "release", reason: "error" });
-        this.o.logger.warn({ err: releaseError, ticketId: ticket.ticketId }, "could not release the liquidation ticket");
+        this.o.logger.warn(
+          { err: releaseError, ticketId: ticket.ticketId },
+          "could not release the liquidation ticket",
+        );
       });
       return this.onBookRevert(base, error, revert, culprit);
     }
