@@ -143,7 +143,7 @@ export function registerAdlCommand(program: Command): Command {
           needsSigner: true,
           async start(ctx) {
             const { signer, sender } = signerOf(ctx);
-            const { config, logger, contracts } = ctx;
+            const { logger, contracts } = ctx;
             const { indexer, tracker, metrics } = await startWaterfallContext(ctx);
             const adl = new AdlKeeper({
               indexer,
@@ -153,24 +153,14 @@ export function registerAdlCommand(program: Command): Command {
               logger,
               metrics,
             });
-            let lastRoundError: string | undefined;
-            const signal = ctx.shutdown.signal;
-            const rounds = runRounds({
-              indexer,
-              intervalMs: config.pollIntervalMs,
-              signal,
-              logger,
-              round: () => adl.runOnce(),
-              onRound: (error) => (lastRoundError = error?.message),
-            });
-            superviseLoops(ctx, "auto-deleveraging", [indexer.run(signal), rounds]);
+            const rounds = runKeeperRounds(ctx, indexer, "auto-deleveraging", () => adl.runOnce());
             logger.info({ adl: signer.address }, "ADL keeper started");
             return {
               health: () => ({
                 status: indexer.lastProcessedBlock < 0 ? "degraded" : "ok",
                 lastProcessedBlock: indexer.lastProcessedBlock,
                 bankrupt: tracker.bankrupt().length,
-                lastRoundError,
+                lastRoundError: rounds.lastRoundError(),
               }),
             };
           },
@@ -229,30 +219,44 @@ export function registerUnwindCommand(program: Command): Command {
               minIntervalMs: config.minIntervalMs,
               metrics,
             });
-            let lastRoundError: string | undefined;
-            const signal = ctx.shutdown.signal;
-            const rounds = runRounds({
-              indexer,
-              intervalMs: config.pollIntervalMs,
-              signal,
-              logger,
-              round: () => unwinder.runOnce(),
-              onRound: (error) => (lastRoundError = error?.message),
-            });
-            superviseLoops(ctx, "backstop unwind", [indexer.run(signal), rounds]);
+            const rounds = runKeeperRounds(ctx, indexer, "backstop unwind", () => unwinder.runOnce());
             logger.info({ operator: signer.address, fund: fundAddress }, "backstop unwinder started");
             return {
               health: () => ({
                 status: indexer.lastProcessedBlock < 0 ? "degraded" : "ok",
                 lastProcessedBlock: indexer.lastProcessedBlock,
                 fundPositions: indexer.accountOf(fundAddress).positions.size,
-                lastRoundError,
+                lastRoundError: rounds.lastRoundError(),
               }),
             };
           },
         });
       }),
   );
+}
+
+/**
+ * Runs the indexer's loop and `round` after every block (`runRounds`) until the keeper stops; returns the last
+ * round's error for `/health`.
+ */
+function runKeeperRounds(
+  ctx: KeeperContext<BaseConfig>,
+  indexer: ChainIndexer,
+  what: string,
+  round: () => Promise<unknown>,
+): { lastRoundError(): string | undefined } {
+  let lastRoundError: string | undefined;
+  const signal = ctx.shutdown.signal;
+  const rounds = runRounds({
+    indexer,
+    intervalMs: ctx.config.pollIntervalMs,
+    signal,
+    logger: ctx.logger,
+    round,
+    onRound: (error) => (lastRoundError = error?.message),
+  });
+  superviseLoops(ctx, what, [indexer.run(signal), rounds]);
+  return { lastRoundError: () => lastRoundError };
 }
 
 /** Shuts the keeper down if one of its loops dies, and waits for them on a graceful stop. */
