@@ -16,6 +16,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { JsonRpcApiProvider, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import type { Logger } from "pino";
 import { encodeSettleBatch } from "../sdk/batch";
+import { hasFlag, OrderFlag } from "../sdk/orders";
 import type { PositionManager } from "../sdk/typechain";
 import { MAX_LOG_RANGE_BLOCKS } from "../core/logs";
 import { compareBatch, readLandedBatch } from "./chain";
@@ -249,13 +250,17 @@ export class SettlementPipeline {
   /* COMPOSE */
 
   private async composeAndSend(maxFillId?: number): Promise<SettleOnceResult | "batch-id-mismatch"> {
-    let candidates = this.journal.pendingFills(this.maxFillsPerBatch, maxFillId);
+    // One fill more than a batch takes: whether the last one taken splits an IOC order (see keepIocOrdersWhole).
+    let candidates = this.journal.pendingFills(this.maxFillsPerBatch + 1, maxFillId);
     this.metrics?.pendingFills.set(this.journal.pendingSummary().count);
     let dropped = 0;
     const batchId = await this.pm.nextBatchId();
-    let size = Math.max(1, Math.min(candidates.length, Number(this.gasBudget / this.gasPerFill)));
+    let size = Math.max(
+      1,
+      Math.min(candidates.length, this.maxFillsPerBatch, Number(this.gasBudget / this.gasPerFill)),
+    );
     while (candidates.length > 0) {
-      const fills = candidates.slice(0, size);
+      const fills = candidates.slice(0, keepIocOrdersWhole(candidates, size));
       const probe = await this.simulator.probe(batchId, fills);
       if (!probe.ok) {
         if (probe.revert.kind === "batch-id-mismatch") return "batch-id-mismatch";
@@ -401,4 +406,21 @@ async function sleep(ms: number, signal: AbortSignal): Promise<void> {
   } catch (error) {
     if (!signal.aborted) throw error;
   }
+}
+
+/**
+ * How many of `candidates` (pending fills in journal order) a batch of at most `size` takes without splitting an IOC
+ * taker order: the chain kills an IOC order after the batch that fills it (`SettlementCore`), so fills of the same IOC
+ * order left for a later batch would be dropped `OrderDead`. The fills of one placement are journaled together, so an
+ * order's fills are consecutive. When a single IOC order has more fills than `size`, the batch takes `size` of them
+ * (what cannot fit in one batch can never settle).
+ */
+export function keepIocOrdersWhole(candidates: readonly SettleableFill[], size: number): number {
+  if (size >= candidates.length || size <= 0) return size;
+  const last = candidates[size - 1];
+  if (candidates[size].takerHash !== last.takerHash || !hasFlag(last.taker.order.flags, OrderFlag.ImmediateOrCancel))
+    return size;
+  let cut = size - 1;
+  while (cut > 0 && candidates[cut - 1].takerHash === last.takerHash) cut--;
+  return cut > 0 ? cut : size;
 }

@@ -8,9 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import hre, { deployments, ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import type { JsonRpcServer } from "hardhat/types";
-import { JsonRpcProvider, Network, Wallet, type Signer } from "ethers";
+import { Wallet, type Signer } from "ethers";
+import { startRpcServer as startHardhatRpcServer, type RpcEndpoint } from "../../../scripts/lib/rpcServer";
 import pino from "pino";
 import { BTC_USD, deployKeel, fund, usdc, wad, type KeelFixture } from "../../fixtures/keel";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -53,33 +52,11 @@ export const tradingFixture = deployments.createFixture(async (): Promise<Tradin
   return { f, traders, poor: signers[11] };
 });
 
-/** A JSON-RPC endpoint over the in-process Hardhat network. */
-export interface RpcEndpoint {
-  url: string;
-  /** A provider on the endpoint, as a keeper would have (no result cache, polling every 50 ms). */
-  provider: JsonRpcProvider;
-  close(): Promise<void>;
-}
+export type { RpcEndpoint };
 
 /** Starts an HTTP JSON-RPC server on a free port over `hre.network.provider` (the chain outlives any client). */
-export async function startRpcServer(): Promise<RpcEndpoint> {
-  const server = (await hre.run(TASK_NODE_CREATE_SERVER, {
-    hostname: "127.0.0.1",
-    port: 0,
-    provider: hre.network.provider,
-  })) as JsonRpcServer;
-  const { port } = await server.listen();
-  const url = `http://127.0.0.1:${port}`;
-  const network = Network.from((await ethers.provider.getNetwork()).chainId);
-  const provider = new JsonRpcProvider(url, network, { staticNetwork: network, pollingInterval: 50, cacheTimeout: -1 });
-  return {
-    url,
-    provider,
-    close: async () => {
-      provider.destroy();
-      await server.close();
-    },
-  };
+export function startRpcServer(): Promise<RpcEndpoint> {
+  return startHardhatRpcServer(hre);
 }
 
 /** A fresh journal file path in a new temporary directory. */
