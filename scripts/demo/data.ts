@@ -130,13 +130,13 @@ function quote(venue: string, kind: "mark" | "trade", price: number, timestampMs
 
 /**
  * The recording times the replay steps through: every minute of the quick window; in the full day every minute from
- * 20:30 to 22:30 UTC (the crash) and every two minutes outside it, so that the day fits in the time budget.
+ * 20:30 to 22:30 UTC (the crash) and every five minutes outside it, so that the day fits in the time budget.
  */
 export function replaySchedule(startMs: number, endMs: number): number[] {
   const crashFrom = CRASH_DAY_MS + (20 * 60 + 30) * MINUTE_MS;
   const crashTo = CRASH_DAY_MS + (22 * 60 + 30) * MINUTE_MS;
   const times: number[] = [];
-  for (let t = startMs; t < endMs; t += t >= crashFrom && t < crashTo ? MINUTE_MS : 2 * MINUTE_MS) times.push(t);
+  for (let t = startMs; t < endMs; t += t >= crashFrom && t < crashTo ? MINUTE_MS : 5 * MINUTE_MS) times.push(t);
   return times;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The demo run (`npm run demo`): the recorded data drives the chain's clock (a step per minute around the crash, per two
+ * The demo run (`npm run demo`): the recorded data drives the chain's clock (a step per minute around the crash, per five
  * minutes elsewhere); at every step the
  * oracle pushes, the makers requote, the takers trade, settlement lands the fills, funding applies on the hour, and
  * the liquidator, ADL and backstop-unwind keepers act. After the replay the event market resolves at 0 through
