@@ -110,7 +110,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     const { jsonPath, htmlPath } = writeReport(report, dir);
     return { report, jsonPath, htmlPath, passed: invariants.every((i) => i.pass) };
   } finally {
-    scenario.close();
+    await scenario.close();
     await ex.stop();
   }
 }

@@ -163,8 +163,8 @@ export class Scenario {
   }
 
   /** Closes the makers' feeds. */
-  close(): void {
-    for (const { maker } of this.makers) maker.close();
+  async close(): Promise<void> {
+    await Promise.all(this.makers.map(({ maker }) => maker.close()));
   }
 
   /** One saver asks for half its balance back, and collects it once the vault's delay has passed. */

@@ -150,9 +150,9 @@ export class MarketMaker extends Trader {
     }
   }
 
-  /** Closes the WebSocket. */
-  close(): void {
-    this.stream?.close();
+  /** Closes the WebSocket; resolves once it is closed. */
+  async close(): Promise<void> {
+    await this.stream?.close();
   }
 
   private levelPrice(centerWad: bigint, offsetWad: bigint, buy: boolean): bigint | undefined {
