@@ -6,6 +6,7 @@
  * where a series has no point at that x. Times shared by several points of one series (many trades settled in one
  * block) become several rows with the same x, so no point is lost.
  */
+import { WAD, abs, wadToNumber as wadAsNumber } from "../sdk/math";
 import type { DemoReport } from "./report";
 
 /** A wad field of the report that is not a decimal integer string (the orchestrator built a malformed report). */
@@ -19,8 +20,6 @@ export class ReportDataError extends Error {
     super(`Report field ${field} is ${JSON.stringify(value)}, expected a wad as a decimal integer string (1e18 = 1)`);
   }
 }
-
-const WAD = 10n ** 18n;
 
 /**
  * Parses a wad decimal string of the report (`"-1500000000000000000"` is -1.5).
@@ -36,12 +35,7 @@ export function parseWad(value: string, field: string): bigint {
  * @throws ReportDataError as {@link parseWad}.
  */
 export function wadToNumber(value: string, field: string): number {
-  return wadNumber(parseWad(value, field));
-}
-
-/** A wad bigint as a JavaScript number, for plotting only. */
-function wadNumber(wad: bigint): number {
-  return Number(wad / WAD) + Number(wad % WAD) / 1e18;
+  return wadAsNumber(parseWad(value, field));
 }
 
 /** How a series is drawn: a line, a step line (value holds until the next point), or dots only. */
@@ -290,8 +284,8 @@ export function buildChartSpecs(report: DemoReport): ChartSpec[] {
     .map((a, i) => {
       const size = parseWad(a.sizeWad, `series.adl[${i}].sizeWad`);
       const price = parseWad(a.bankruptcyPriceWad, `series.adl[${i}].bankruptcyPriceWad`);
-      const closed = ((size < 0n ? -size : size) * price) / WAD;
-      return { t: a.t, y: wadNumber(closed) };
+      const closed = (abs(size) * price) / WAD;
+      return { t: a.t, y: wadAsNumber(closed) };
     })
     .sort((a, b) => a.t - b.t);
   let total = 0;

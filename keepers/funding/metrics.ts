@@ -62,8 +62,3 @@ export function createFundingMetrics(registry: Registry): FundingMetrics {
     }),
   };
 }
-
-/** A wad as a float, for gauges only (never for arithmetic). */
-export function wadToNumber(valueWad: bigint): number {
-  return Number(valueWad) / 1e18;
-}

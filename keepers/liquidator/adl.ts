@@ -17,7 +17,7 @@ import type { TxSender } from "../core/txSender";
 import { accountHealth, positionHealth } from "../indexer/health";
 import type { ChainIndexer } from "../indexer/indexer";
 import type { IndexedAccount, IndexedMarket } from "../indexer/state";
-import { adlScore, bankruptcyPrice, notional } from "../sdk/math";
+import { abs, adlScore, bankruptcyPrice, notional } from "../sdk/math";
 import type { PositionManager } from "../sdk/typechain";
 import { decodeRevert } from "./revert";
 
@@ -386,8 +386,4 @@ function size(chosen: Candidate[], sizeWad: bigint): AdlCounterparty[] {
       chainScoreWad: c.chainScoreWad ?? c.scoreWad,
     };
   });
-}
-
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
 }

@@ -22,8 +22,7 @@ import { GatewayRequestError } from "../gateway/client";
 import type { LiquidationTicket } from "../gateway/api";
 import type { ChainIndexer } from "../indexer/indexer";
 import type { IndexedMarket } from "../indexer/state";
-import { MarketKind } from "../sdk/markets";
-import { WAD, notional } from "../sdk/math";
+import { WAD, abs, mulWadDown, notional, wadToNumber, withinBand } from "../sdk/math";
 import type { OrderDomain } from "../sdk/orders";
 import { signLiquidationRequest, type LiquidationRequest } from "../sdk/liquidations";
 import type { PositionManager } from "../sdk/typechain";
@@ -236,11 +235,11 @@ export class Liquidator {
     }
     const txHash = sent.hash;
     await desk.confirmLiquidation(ticket.ticketId, txHash);
-    const notionalWad = ticket.fills.reduce((sum, f) => sum + (f.sizeWad * f.priceWad) / WAD, 0n);
+    const notionalWad = ticket.fills.reduce((sum, f) => sum + mulWadDown(f.sizeWad, f.priceWad), 0n);
     if (ticket.filledSizeWad < abs(position.sizeWad) && market.liquidation.cooldownSec > 0)
       this.cooldownUntil.set(key, nowSec + market.liquidation.cooldownSec);
     this.o.metrics?.liquidations.inc({ stage: "book" });
-    this.o.metrics?.liquidatedNotional.inc({ stage: "book" }, toUsd(notionalWad));
+    this.o.metrics?.liquidatedNotional.inc({ stage: "book" }, wadToNumber(notionalWad));
     this.o.logger.info(
       { account, marketId, sizeWad: ticket.filledSizeWad, notionalWad, fills: ticket.fills.length, txHash },
       "liquidated on the book",
@@ -309,7 +308,7 @@ export class Liquidator {
     }
     const txHash = sent.hash;
     this.o.metrics?.liquidations.inc({ stage: "backstop" });
-    this.o.metrics?.liquidatedNotional.inc({ stage: "backstop" }, toUsd(takenNotionalWad));
+    this.o.metrics?.liquidatedNotional.inc({ stage: "backstop" }, wadToNumber(takenNotionalWad));
     this.o.logger.info({ account, marketId, notionalWad: takenNotionalWad, txHash }, "backstop took the account over");
     return { ...base, status: "done", sizeWad: takenSizeWad, notionalWad: takenNotionalWad, txHash };
   }
@@ -396,7 +395,7 @@ export class Liquidator {
 
   private updateFundGauge(): void {
     if (!this.o.metrics || !this.o.insuranceFund) return;
-    this.o.metrics.insuranceBalance.set(toUsd(this.o.indexer.accountOf(this.o.insuranceFund).balanceWad));
+    this.o.metrics.insuranceBalance.set(wadToNumber(this.o.indexer.accountOf(this.o.insuranceFund).balanceWad));
   }
 }
 
@@ -410,18 +409,9 @@ export function capLimitedSize(market: IndexedMarket, sizeWad: bigint): bigint {
   const markWad = market.markWad ?? 0n;
   if (markWad === 0n) return absSize;
   // The chain sums the fills' notional at their prices, which lie within the band of the mark: leave the band's room.
-  const bandWad = market.liquidation.liquidationBandWad;
-  const worstPriceWad = markWad + (market.kind === MarketKind.Bounded ? bandWad : (markWad * bandWad) / WAD);
+  const bandWad = withinBand(market.kind, markWad, markWad, market.liquidation.liquidationBandWad).maxDeltaWad;
+  const worstPriceWad = markWad + bandWad;
   const lots = (capWad * WAD) / worstPriceWad / market.trading.lotSizeWad;
   const capSize = lots * market.trading.lotSizeWad;
   return capSize < absSize ? capSize : absSize;
-}
-
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
-}
-
-/** A wad amount as a float of USD, for gauges and counters (precision is not needed there). */
-function toUsd(wad: bigint): number {
-  return Number(wad) / 1e18;
 }

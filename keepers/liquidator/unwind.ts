@@ -19,7 +19,7 @@ import type { ChainIndexer } from "../indexer/indexer";
 import type { IndexedMarket } from "../indexer/state";
 import type { BookLevel } from "../matcher/types";
 import { MarketStatus } from "../sdk/markets";
-import { WAD, withinBand } from "../sdk/math";
+import { WAD, abs, withinBand } from "../sdk/math";
 import { NonceAllocator, OrderFlag, nonceSeed, signOrder, type Order, type OrderDomain } from "../sdk/orders";
 
 /** Options of {@link BackstopUnwinder}. */
@@ -273,10 +273,6 @@ function ceilTo(x: bigint, step: bigint): bigint {
 
 function floorTo(x: bigint, step: bigint): bigint {
   return (x / step) * step;
-}
-
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
 }
 
 function min(a: bigint, b: bigint): bigint {

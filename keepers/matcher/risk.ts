@@ -3,7 +3,7 @@
  * chain state plus unsettled fills, and on chain at settlement"). Pure functions over the indexer's state: the same
  * formulas as the chain through the SDK mirrors (`applyFill`, `tradingFee`, `fundingOwed`, `accountMargin`).
  */
-import { accountMargin, applyFill, fundingOwed, tradingFee, type AccountMarginResult } from "../sdk/math";
+import { abs, accountMargin, applyFill, fundingOwed, tradingFee, type AccountMarginResult } from "../sdk/math";
 import type { IndexedAccount, IndexedMarket, IndexedPosition } from "../indexer/state";
 
 /** A fill (or a hypothetical one) from one account's point of view. */
@@ -123,8 +123,4 @@ export function checkOrderMargin(
     equityWad: margin.equityWad,
     initialMarginWad: margin.initialMarginWad,
   };
-}
-
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
 }

@@ -71,8 +71,16 @@ function toUint256Wrapping(x: bigint): bigint {
 }
 
 /** `SignedMath.abs`: |n| as uint256 (|type(int256).min| = 2^255, no panic). */
-function abs(n: bigint): bigint {
+export function abs(n: bigint): bigint {
   return n < 0n ? -n : n;
+}
+
+/**
+ * A wad amount as a JavaScript number, for gauges, logs and charts only — never for arithmetic. The integer and
+ * fractional parts are converted separately, so amounts past 2^53 wei keep their leading digits exactly.
+ */
+export function wadToNumber(valueWad: bigint): number {
+  return Number(valueWad / WAD) + Number(valueWad % WAD) / 1e18;
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { Log, LogDescription } from "ethers";
 import { getLogsChunked } from "../../keepers/core/logs";
 import type { DemoReport } from "../../keepers/demo/report";
-import { WAD } from "../../keepers/sdk/math";
+import { WAD, abs } from "../../keepers/sdk/math";
 import type { DemoExchange } from "./exchange";
 
 /** The series the run records at every step. */
@@ -159,8 +159,4 @@ function referencePrice(steps: StepSeries, marketId: number, t: number): bigint 
 function openInterest(steps: StepSeries, marketId: number, t: number): bigint {
   const point = [...steps.openInterest].reverse().find((p) => p.marketId === marketId && p.t <= t);
   return BigInt(point?.longWad ?? "0");
-}
-
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
 }

@@ -13,7 +13,7 @@
  */
 import { Wallet } from "ethers";
 import { MarketKind } from "../../keepers/sdk/markets";
-import { WAD } from "../../keepers/sdk/math";
+import { WAD, abs } from "../../keepers/sdk/math";
 import type { BookDepthSnapshot } from "../../keepers/oracle/replay";
 import { depthAt } from "./data";
 import { BTC_USD, SENATE22_R, type DemoExchange } from "./exchange";
@@ -91,7 +91,7 @@ export class Scenario {
       domain: ex.domain,
       chainTimeSec: () => ex.clock.nowSec(),
     };
-    await this.seedFund(250_000);
+    await this.deposit(this.ex.addresses.InsuranceFund, 250_000);
     // A small BTC-USD exposure cap, so that in the crash the backstop fills up and the deepest accounts go to ADL.
     await (await ex.admin.insuranceFund.setBackstopExposureCap(BTC_USD, BACKSTOP_CAP_USD * WAD)).wait();
     for (const marketId of [BTC_USD, SENATE22_R]) {
@@ -214,37 +214,29 @@ export class Scenario {
     return { marketId, kind: market.kind as MarketKind, ...market.trading };
   }
 
+  /** A fresh trader key with ETH for gas and `depositUsd` in the vault. */
   private async funded(depositUsd: number): Promise<Wallet> {
-    const { hre, admin } = this.ex;
+    const { hre } = this.ex;
     const wallet = new Wallet(Wallet.createRandom().privateKey, hre.ethers.provider);
     await hre.network.provider.send("hardhat_setBalance", [wallet.address, "0x56BC75E2D63100000"]);
-    const amount = BigInt(depositUsd) * USDC;
-    const token = this.ex.token;
-    await (await token.mint(wallet.address, amount)).wait();
-    await (await token.connect(wallet).approve(this.ex.addresses.CollateralVault, amount)).wait();
-    await (await admin.collateralVault.connect(wallet).deposit(amount)).wait();
-    this.addDeposit(wallet.address, BigInt(depositUsd) * WAD);
+    await this.deposit(wallet.address, depositUsd);
     return wallet;
   }
 
-  private async seedFund(usd: number): Promise<void> {
-    const { admin, addresses } = this.ex;
+  /** The deployer mints `usd` of the local collateral and deposits it for `account` (`depositFor`). */
+  private async deposit(account: string, usd: number): Promise<void> {
+    const { admin, addresses, token } = this.ex;
     const amount = BigInt(usd) * USDC;
-    const token = this.ex.token;
     const [deployer] = await this.ex.hre.ethers.getSigners();
     await (await token.mint(deployer.address, amount)).wait();
     await (await token.approve(addresses.CollateralVault, amount)).wait();
-    await (await admin.collateralVault.depositFor(addresses.InsuranceFund, amount)).wait();
-    this.addDeposit(addresses.InsuranceFund, BigInt(usd) * WAD);
+    await (await admin.collateralVault.depositFor(account, amount)).wait();
+    this.addDeposit(account, BigInt(usd) * WAD);
   }
 
   private addDeposit(account: string, wad: bigint): void {
     this.netDepositsWad.set(account, (this.netDepositsWad.get(account) ?? 0n) + wad);
   }
-}
-
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
 }
 
 /** `sizeWad` rounded down to whole lots. */

@@ -11,7 +11,7 @@
  * true for Hardhat's automine and for the demo, where every transaction is its own block.
  */
 import type { KeelContracts } from "../../core/deployment";
-import { WAD } from "../../sdk/math";
+import { WAD, abs } from "../../sdk/math";
 import type { InvariantResult } from "../report";
 import { count, listSome, shortAddress, usd, usdExact } from "./format";
 import type { ChainEvent, ChainSnapshot } from "./snapshot";
@@ -118,8 +118,4 @@ export async function checkAdl(contracts: KeelContracts, s: ChainSnapshot): Prom
 
 function ceilDiv(a: bigint, b: bigint): bigint {
   return (a + b - 1n) / b;
-}
-
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
 }

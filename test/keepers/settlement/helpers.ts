@@ -274,3 +274,34 @@ export async function checkJournalEqualsChain(
 function fillKey(batchId: bigint, maker: string, taker: string, sizeWad: bigint, priceWad: bigint): string {
   return `${batchId}|${maker.toLowerCase()}|${taker.toLowerCase()}|${sizeWad}|${priceWad}`;
 }
+
+/** What {@link usePipelineRig}'s hooks set up. */
+export interface PipelineRig {
+  rpc: RpcEndpoint;
+  f: KeelFixture;
+  traders: HardhatEthersSigner[];
+  journal: Journal;
+}
+
+/**
+ * Mocha hooks of a pipeline test file: a JSON-RPC endpoint for the file, and for each test the trading fixture, a fresh
+ * BTC-USD price and an empty journal (closed after it). Call inside `describe`; read the fields inside tests and hooks.
+ */
+export function usePipelineRig(): PipelineRig {
+  const rig = {} as PipelineRig;
+  before(async function () {
+    rig.rpc = await startRpcServer();
+  });
+  after(async function () {
+    await rig.rpc.close();
+  });
+  beforeEach(async function () {
+    ({ f: rig.f, traders: rig.traders } = await tradingFixture());
+    await pushBtcPrice(rig.f);
+    rig.journal = Journal.open(tempJournalPath());
+  });
+  afterEach(function () {
+    rig.journal.close();
+  });
+  return rig;
+}

@@ -4,52 +4,25 @@
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { wad, type KeelFixture } from "../../fixtures/keel";
-import { Journal } from "../../../keepers/settlement/journal";
+import { wad } from "../../fixtures/keel";
 import { DEFAULT_GAS_BUDGET } from "../../../keepers/settlement/pipeline";
-import {
-  OrderDesk,
-  checkJournalEqualsChain,
-  pipelineFor,
-  pushBtcPrice,
-  startRpcServer,
-  tempJournalPath,
-  tradingFixture,
-  type RpcEndpoint,
-} from "./helpers";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { OrderDesk, checkJournalEqualsChain, pipelineFor, usePipelineRig } from "./helpers";
 
 const FILLS = 8;
 
 describe("SettlementPipeline gas budget", function () {
-  let rpc: RpcEndpoint;
-  let f: KeelFixture;
-  let t: HardhatEthersSigner[];
-  let journal: Journal;
-
-  before(async function () {
-    rpc = await startRpcServer();
-  });
-
-  after(async function () {
-    await rpc.close();
-  });
+  const rig = usePipelineRig();
 
   beforeEach(async function () {
-    ({ f, traders: t } = await tradingFixture());
-    await pushBtcPrice(f);
-    journal = Journal.open(tempJournalPath());
-    const desk = await OrderDesk.of(f);
+    const desk = await OrderDesk.of(rig.f);
+    const t = rig.traders;
     for (let i = 0; i < FILLS; i++) {
-      await desk.journalPair(journal, t[i % 6], t[(i + 1) % 6], i % 2 === 0 ? "buy" : "sell", wad("0.01"));
+      await desk.journalPair(rig.journal, t[i % 6], t[(i + 1) % 6], i % 2 === 0 ? "buy" : "sell", wad("0.01"));
     }
   });
 
-  afterEach(function () {
-    journal.close();
-  });
-
   it("splits the fills into several batches, each within a small budget, in journal order", async function () {
+    const { f, rpc, journal } = rig;
     const gasBudget = 450_000n;
     const fromBatchId = await f.pm.nextBatchId();
 
@@ -70,6 +43,7 @@ describe("SettlementPipeline gas budget", function () {
   });
 
   it("takes every fill in one batch under the default budget of 1.8M gas", async function () {
+    const { f, rpc, journal } = rig;
     const report = await pipelineFor(f, rpc, journal).flush();
     expect(DEFAULT_GAS_BUDGET).to.equal(1_800_000n);
     expect(report).to.deep.equal({ batches: 1, settled: FILLS, dropped: 0 });

@@ -4,46 +4,16 @@
  * and every fill settles. A plain limit taker may still be split (its order stays alive between batches).
  */
 import { expect } from "chai";
-import { wad, type KeelFixture } from "../../fixtures/keel";
+import { wad } from "../../fixtures/keel";
 import { OrderFlag } from "../../../keepers/sdk/orders";
-import { Journal } from "../../../keepers/settlement/journal";
 import { keepIocOrdersWhole } from "../../../keepers/settlement/pipeline";
-import {
-  OrderDesk,
-  pipelineFor,
-  pushBtcPrice,
-  startRpcServer,
-  tempJournalPath,
-  tradingFixture,
-  type RpcEndpoint,
-} from "./helpers";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { OrderDesk, pipelineFor, usePipelineRig } from "./helpers";
 
 describe("SettlementPipeline keeps an IOC taker's fills in one batch", function () {
-  let rpc: RpcEndpoint;
-  let f: KeelFixture;
-  let t: HardhatEthersSigner[];
-  let journal: Journal;
-
-  before(async function () {
-    rpc = await startRpcServer();
-  });
-
-  after(async function () {
-    await rpc.close();
-  });
-
-  beforeEach(async function () {
-    ({ f, traders: t } = await tradingFixture());
-    await pushBtcPrice(f);
-    journal = Journal.open(tempJournalPath());
-  });
-
-  afterEach(function () {
-    journal.close();
-  });
+  const rig = usePipelineRig();
 
   it("settles every fill of a 4-maker IOC sweep that the first batch (4 fills at most) would have cut", async function () {
+    const { f, rpc, journal, traders: t } = rig;
     const desk = await OrderDesk.of(f);
     // One plain fill first, then an IOC buy that sweeps four resting asks: fills 2–5 share the taker.
     await desk.journalPair(journal, t[0], t[1], "buy", wad("0.01"));
