@@ -5,6 +5,7 @@ import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "hardhat-deploy";
 import "hardhat-contract-sizer";
+import { revertRecorderMochaOptions } from "./test/fixtures/revertRecorder";
 
 /** The compiler version every contract is built with; the npm `solc` package must match it (DESIGN §12). */
 const SOLC_VERSION = "0.8.30";
@@ -78,6 +79,8 @@ const config: HardhatUserConfig = {
   },
   mocha: {
     timeout: 120_000,
+    // Records every revert of the run (cache/revert-record.json) for `npm run errors:coverage`.
+    ...revertRecorderMochaOptions(),
   },
 };
 

@@ -4,6 +4,7 @@
  * anything else as 500 `INTERNAL` with the message "internal error", logged with its stack and the request id (which
  * the response carries so that an operator can find the log line). No stack trace or internal message ever leaves.
  */
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, ApiErrorCode } from "./api";
 import { toWire } from "./wire";
@@ -21,6 +22,8 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ApiErrorCode.PayloadTooLarge,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ApiErrorCode.UnsupportedMediaType,
   FST_ERR_VALIDATION: ApiErrorCode.InvalidRequest,
+  FST_ERR_BAD_URL: ApiErrorCode.InvalidRequest,
+  FST_ERR_MAX_PARAM_LENGTH: ApiErrorCode.InvalidRequest,
 };
 
 /** Messages for Fastify errors whose own text says less than it could. */
@@ -29,11 +32,14 @@ const FASTIFY_MESSAGES: Record<string, string> = {
     "the body is not valid JSON (or uses a forbidden key: __proto__, constructor.prototype)",
   FST_ERR_CTP_EMPTY_JSON_BODY: "the body is empty; send a JSON object",
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported content type; send application/json",
+  FST_ERR_BAD_URL: "the URL path is not valid (malformed percent-encoding)",
 };
 
 /** Limits quoted in error messages. */
 export interface ErrorLimits {
   bodyLimitBytes: number;
+  /** Longest path parameter the router accepts (Fastify's `maxParamLength`). */
+  maxParamLength: number;
 }
 
 /** The status and body for `error`, and whether it is a server fault (to be logged as an error). */
@@ -55,6 +61,8 @@ export function errorResponse(
     let text = FASTIFY_MESSAGES[code] ?? message ?? "bad request";
     if (code === "FST_ERR_CTP_BODY_TOO_LARGE")
       text = `the body is larger than the ${limits.bodyLimitBytes} bytes accepted`;
+    if (code === "FST_ERR_MAX_PARAM_LENGTH")
+      text = `a path parameter is longer than ${limits.maxParamLength} characters (an address has 42, a hash 66)`;
     return {
       statusCode,
       body: { error: { code: FASTIFY_CODES[code] ?? "BAD_REQUEST", message: text } },
@@ -79,6 +87,60 @@ export function errorHandler(limits: ErrorLimits) {
     }
     void reply.code(statusCode);
     return body;
+  };
+}
+
+/**
+ * Fastify's `frameworkErrors`: router refusals (a malformed percent-encoding, an overlong path parameter) answered
+ * like every other error instead of in Fastify's own shape, and without echoing the path.
+ */
+export function frameworkErrorHandler(limits: ErrorLimits) {
+  const handleError = errorHandler(limits);
+  return function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    void reply.send(handleError(error, request, reply));
+  };
+}
+
+/** HTTP errors of the connection itself (before any route runs), by Node's error code. */
+const CONNECTION_ERRORS: Record<string, { status: number; reason: string; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: "Request Timeout",
+    code: "REQUEST_TIMEOUT",
+    message: "the request was not received in time; send the whole request at once",
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: "Request Header Fields Too Large",
+    code: "HEADERS_TOO_LARGE",
+    message: "the request line and headers are larger than the server accepts",
+  },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a connection-level refusal (request timeout, oversized headers, unparsable HTTP)
+ * answered with a `{ error: { code, message } }` body, then the socket destroyed. Logged at debug: the fault is the
+ * client's, and a flood of them must not flood the log.
+ */
+export function clientErrorHandler(log: { debug(object: object, message: string): void }) {
+  return function handleClientError(error: Error & { code?: string }, socket: Duplex): void {
+    if (error.code === "ECONNRESET" || socket.destroyed) return;
+    const known = CONNECTION_ERRORS[error.code ?? ""];
+    const { status, reason, code, message } = known ?? {
+      status: 400,
+      reason: "Bad Request",
+      code: ApiErrorCode.InvalidRequest,
+      message: "the request is not valid HTTP/1.1",
+    };
+    log.debug({ code: error.code, status }, "connection refused: client error");
+    if (socket.writable) {
+      const body = JSON.stringify({ error: { code, message } });
+      socket.write(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `Connection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(error);
   };
 }
 

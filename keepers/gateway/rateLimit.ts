@@ -40,6 +40,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Milliseconds until the bucket holds a whole token again (0 when it does now). */
+  msUntilToken(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.limit.perSecond);
+  }
+
   /** Whether the bucket is full again (it can be forgotten). */
   isFull(): boolean {
     this.refill();
@@ -83,6 +89,11 @@ export class KeyedRateLimiter {
       this.buckets.set(key, bucket);
     }
     return bucket.take();
+  }
+
+  /** Milliseconds until `key` may send again (0 when it may now); what a 429's `Retry-After` is made of. */
+  msUntilToken(key: string): number {
+    return this.buckets.get(key)?.msUntilToken() ?? 0;
   }
 
   private prune(): void {

@@ -2,11 +2,13 @@
  * The gateway: a Fastify server in front of an {@link ExchangeApi} (DESIGN §10). HTTP routes under /v1 (./routes.ts),
  * the WebSocket feeds at /v1/ws (./stream.ts) and the OpenAPI document at /v1/openapi.json (./openapi.ts).
  *
- * Defences, so that one client's garbage or flood never hurts another: JSON bodies only, at most `bodyLimitBytes`;
- * every field validated (types never coerced in bodies, uint ranges enforced); a per-IP rate on the write routes
- * checked before the body is read; WebSocket frames at most `maxWsPayloadBytes` (bigger: that socket closed with 1009),
- * a per-socket message rate, a subscription cap, a connection cap and slow-consumer eviction; errors answered as
- * `{ error: { code, message, details } }` and unexpected ones logged, never shown.
+ * Defences, so that one client's garbage or flood never hurts another: JSON bodies only (UTF-8, no duplicate keys),
+ * at most `bodyLimitBytes`, received within `requestTimeoutMs`; every field validated (types never coerced in bodies,
+ * uint ranges enforced, path and query integers decimal); a per-IP rate on the write routes checked before the body is
+ * read (429 with Retry-After); WebSocket frames at most `maxWsPayloadBytes` (bigger: that socket closed with 1009), a
+ * per-socket message rate (pings included), a subscription cap, a connection cap and slow-consumer eviction; errors,
+ * Fastify's and Node's own included, answered as `{ error: { code, message, details } }` and unexpected ones logged,
+ * never shown.
  *
  * Shutdown: {@link Gateway.stopIntake} refuses new writes with 503 while queries and feeds keep working;
  * {@link Gateway.close} then closes the feeds (1001) and the server, waiting for requests in flight.
@@ -22,7 +24,8 @@ import pino from "pino";
 import WebSocket from "ws";
 import { version as packageVersion } from "../../package.json";
 import { ApiError, ApiErrorCode, type ExchangeApi } from "./api";
-import { errorHandler, notFoundHandler } from "./errors";
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from "./errors";
+import { registerStrictJsonParser } from "./jsonBody";
 import { registerOpenApi, registerOpenApiRoute } from "./openapi";
 import { KeyedRateLimiter, assertRateLimit, type RateLimit } from "./rateLimit";
 import { registerRoutes, withTimeout } from "./routes";
@@ -65,6 +68,11 @@ export interface GatewayOptions {
    * should query the order before retrying (the request may still take effect).
    */
   serviceTimeoutMs?: number;
+  /**
+   * Longest time a client may take to send one whole request, headers and body (default 30 s); past it the
+   * connection gets 408 and is closed, so that slow senders cannot hold sockets open. WebSockets are not affected.
+   */
+  requestTimeoutMs?: number;
   /** Clock for the rate limits (ms; default Date.now). */
   now?: () => number;
 }
@@ -95,6 +103,8 @@ export interface Gateway {
 }
 
 const KIB = 1024;
+/** Longest path parameter routed (an address is 42 characters, a hash 66); longer: 414 `INVALID_REQUEST`. */
+const MAX_PARAM_LENGTH = 100;
 
 function positiveInteger(name: string, value: number, allowZero = false): number {
   if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
@@ -119,18 +129,31 @@ export function createGateway(api: ExchangeApi, options: GatewayOptions): Gatewa
   const writeRateLimit = options.writeRateLimit ?? { perSecond: 100, burst: 200 };
   if (writeRateLimit !== false) assertRateLimit("writeRateLimit", writeRateLimit);
   const serviceTimeoutMs = positiveInteger("serviceTimeoutMs", options.serviceTimeoutMs ?? 10_000);
+  const requestTimeoutMs = positiveInteger("requestTimeoutMs", options.requestTimeoutMs ?? 30_000);
+  const errorLimits = { bodyLimitBytes, maxParamLength: MAX_PARAM_LENGTH };
 
+  const logger = options.logger ?? pino({ level: "info" });
   const app = Fastify({
-    loggerInstance: options.logger ?? pino({ level: "info" }),
+    loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: bodyLimitBytes,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     trustProxy: options.trustProxy ?? false,
     schemaErrorFormatter,
+    frameworkErrors: frameworkErrorHandler(errorLimits),
+    clientErrorHandler: clientErrorHandler(logger),
+    requestTimeout: requestTimeoutMs,
+    // Node checks request timeouts every `connectionsCheckingInterval` (30 s by default): check often enough.
+    http: {
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(requestTimeoutMs, 1_000),
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setErrorHandler(errorHandler({ bodyLimitBytes }));
+  app.setErrorHandler(errorHandler(errorLimits));
   app.setNotFoundHandler(notFoundHandler);
   app.removeContentTypeParser("text/plain");
+  registerStrictJsonParser(app);
 
   const stream = new StreamHub(
     api,
@@ -149,10 +172,11 @@ export function createGateway(api: ExchangeApi, options: GatewayOptions): Gatewa
 
   let intakeStopped = false;
   const limiter = writeRateLimit === false ? undefined : new KeyedRateLimiter(writeRateLimit, now);
-  const guardWrite: onRequestHookHandler = (request, _reply, done) => {
+  const guardWrite: onRequestHookHandler = (request, reply, done) => {
     if (intakeStopped) {
       done(new ApiError(ApiErrorCode.Stopping, 503, "the exchange is shutting down and takes no orders or cancels"));
     } else if (limiter && !limiter.take(request.ip)) {
+      void reply.header("retry-after", String(Math.max(1, Math.ceil(limiter.msUntilToken(request.ip) / 1000))));
       done(
         new ApiError(
           ApiErrorCode.RateLimited,
@@ -169,7 +193,13 @@ export function createGateway(api: ExchangeApi, options: GatewayOptions): Gatewa
   void app.register(websocket, {
     options: { maxPayload: maxWsPayloadBytes, perMessageDeflate: false },
     errorHandler: (error, socket, request) => {
-      request.log.warn({ err: error }, "websocket error");
+      // ws has already closed the socket with the matching code (1002, 1007, 1009) for a client's protocol error.
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === "string" && code.startsWith("WS_ERR_")) {
+        request.log.debug({ code, message: error.message }, "websocket closed: client protocol error");
+      } else {
+        request.log.warn({ err: error }, "websocket error");
+      }
       if (socket.readyState === WebSocket.OPEN) socket.close(CloseCode.InternalError, "internal error");
     },
   });

@@ -2,8 +2,8 @@
  * The WebSocket side of the gateway (GET /v1/ws): channel subscriptions and the fan-out of the exchange's events.
  *
  * One listener per event type sits on {@link ExchangeApi.events}; it encodes each event once and sends the frame to
- * the sockets subscribed to its key. Per socket: at most `maxSubscriptions` subscriptions, a message-rate bucket
- * (a socket over it is closed with 1008), a cap on unsent bytes (a consumer that falls that far behind is
+ * the sockets subscribed to its key. Per socket: at most `maxSubscriptions` subscriptions, a message-rate bucket that
+ * the client's pings also draw on (a socket over it is closed with 1008), a cap on unsent bytes (a consumer that falls that far behind is
  * disconnected so that it cannot hold the gateway's memory), and a heartbeat ping (a socket that misses one is
  * dropped). Frames larger than the payload limit are refused by `ws` itself, which closes that socket with 1009.
  * Closing a socket removes all of its subscriptions; {@link StreamHub.stop} removes the event listeners.
@@ -16,6 +16,7 @@ import type { FastifyBaseLogger } from "fastify";
 import WebSocket, { type RawData } from "ws";
 import type { BookDelta } from "../matcher/types";
 import { ApiError, ApiErrorCode, type ExchangeApi, type ExchangeEvents } from "./api";
+import { duplicateKeyMessage, findDuplicateKey } from "./jsonBody";
 import { TokenBucket, type RateLimit } from "./rateLimit";
 import { DEFAULT_BOOK_DEPTH, clientMessageSchema, type Channel } from "./schemas";
 import { compileStrict, describeValidationError } from "./validation";
@@ -180,6 +181,9 @@ export class StreamHub {
     const connection = new Connection(socket, new TokenBucket(this.options.messageRate, this.options.now), log);
     this.connections.add(connection);
     socket.on("message", (data, isBinary) => this.onMessage(connection, data, isBinary));
+    // A client's pings are answered by ws itself: they count against the message rate, or a client that never
+    // reads could make the server queue pongs without end.
+    socket.on("ping", () => this.takeMessageToken(connection));
     socket.on("pong", () => (connection.alive = true));
     socket.on("close", () => this.drop(connection));
   }
@@ -202,20 +206,30 @@ export class StreamHub {
     }
   }
 
-  private onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
-    if (!connection.bucket.take()) {
+  /** Takes one token of the socket's message rate; over it, closes the socket with 1008 and answers false. */
+  private takeMessageToken(connection: Connection): boolean {
+    if (connection.bucket.take()) return true;
+    if (connection.socket.readyState === WebSocket.OPEN) {
       connection.log.warn("websocket closed: message rate exceeded");
       connection.socket.close(CloseCode.PolicyViolation, "message rate exceeded");
-      return;
     }
+    return false;
+  }
+
+  private onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
+    if (!this.takeMessageToken(connection)) return;
     let parsed: unknown;
     try {
       if (isBinary) throw new StreamError(ApiErrorCode.InvalidRequest, "send JSON messages as text frames");
+      const text = rawText(data);
       try {
-        parsed = JSON.parse(rawText(data));
+        parsed = JSON.parse(text);
       } catch {
         throw new StreamError("INVALID_JSON", "the message is not valid JSON");
       }
+      const duplicate = findDuplicateKey(text);
+      if (duplicate)
+        throw new StreamError(ApiErrorCode.InvalidRequest, duplicateKeyMessage("message", duplicate).message);
       if (!this.validate(parsed)) {
         const [first] = this.validate.errors ?? [];
         const message = first ? describeValidationError(first, "message").message : "the message is invalid";

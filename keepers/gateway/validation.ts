@@ -27,11 +27,65 @@ function createAjv(coerceTypes: boolean): Ajv {
 const strictAjv = createAjv(false);
 const coercingAjv = createAjv(true);
 
-/** Fastify's validator compiler for the gateway: strict bodies, coerced params and querystrings. */
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === "params" || httpPart === "querystring" ? coercingAjv : strictAjv;
-  return ajv.compile(schema as object);
-};
+/** The integer properties of a params or querystring schema, with their maximum. */
+function integerProperties(schema: object): { key: string; maximum: number }[] {
+  const properties = (schema as { properties?: Record<string, { type?: unknown; maximum?: number }> }).properties;
+  return Object.entries(properties ?? {})
+    .filter(([, property]) => property.type === "integer")
+    .map(([key, property]) => ({ key, maximum: property.maximum ?? Number.MAX_SAFE_INTEGER }));
+}
+
+/** The error of an integer path or query parameter whose text Ajv accepted but the gateway does not. */
+function integerTextError(key: string, text: string, value: unknown, maximum: number): ErrorObject | undefined {
+  const at = { instancePath: `/${key}`, schemaPath: `#/properties/${key}` };
+  if (!/^[0-9]+$/.test(text)) {
+    const message = "must be a decimal integer (digits only: no sign, exponent, hex or spaces)";
+    return { ...at, keyword: "decimal", params: {}, message };
+  }
+  // Ajv reads a few hundred nines as Infinity and lets it through its own maximum check.
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value > maximum) {
+    return {
+      ...at,
+      keyword: "maximum",
+      params: { comparison: "<=", limit: maximum },
+      message: `must be <= ${maximum}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A validator of path or query strings: Ajv coerces the integers, then their text must be decimal digits and their
+ * value at most the schema's maximum, since Ajv alone would read `0x10`, `1e1`, `-0` or ` 1` as numbers and `9…9`
+ * (400 digits) as an Infinity within any maximum.
+ */
+function compileCoercing(schema: object): ValidateFunction {
+  const validate = coercingAjv.compile(schema);
+  const integers = integerProperties(schema);
+  if (integers.length === 0) return validate;
+  const strict = ((data: unknown) => {
+    const record = data !== null && typeof data === "object" ? (data as Record<string, unknown>) : {};
+    const texts = integers.map(({ key }) => record[key]);
+    if (!validate(data)) {
+      strict.errors = validate.errors;
+      return false;
+    }
+    let error: ErrorObject | undefined;
+    integers.forEach(({ key, maximum }, i) => {
+      const text = texts[i];
+      if (!error && typeof text === "string") error = integerTextError(key, text, record[key], maximum);
+    });
+    strict.errors = error ? [error] : null;
+    return !error;
+  }) as ValidateFunction;
+  return strict;
+}
+
+/** Fastify's validator compiler for the gateway: strict bodies, coerced (decimal) params and querystrings. */
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
+  httpPart === "params" || httpPart === "querystring"
+    ? compileCoercing(schema as object)
+    : strictAjv.compile(schema as object);
 
 /** Compiles `schema` for data that is never coerced (WebSocket messages). */
 export function compileStrict<T>(schema: object): ValidateFunction<T> {

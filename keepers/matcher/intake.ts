@@ -213,7 +213,7 @@ export class OrderIntake {
     const account = getAddress(accountAddress);
     const hash = digest;
     const nowSec = BigInt(this.sources.indexer.chainTimeSec());
-    if (/^0x[0-9a-fA-F]{130}$/.test(signature)) {
+    if (isCanonicalEcdsaSignature(signature)) {
       let signer: string | undefined;
       try {
         signer = recoverAddress(hash, signature);
@@ -234,7 +234,8 @@ export class OrderIntake {
     } else if (!(await this.isContract(account))) {
       throw new IntakeError(
         "INVALID_SIGNATURE",
-        `${account} has no code, so it must sign with a 65-byte ECDSA signature (0x and 130 hex digits)`,
+        `${account} has no code, so it must sign with a 65-byte ECDSA signature (0x and 130 hex digits) whose last ` +
+          "byte (v) is 27 or 28 and whose s is in the lower half of the curve order, as the chain requires",
       );
     }
     const wallet = new Contract(account, ERC1271_ABI, this.sources.provider);
@@ -343,4 +344,17 @@ function flagsProblem(flags: number): string | undefined {
 /** A wad amount as a decimal string for messages: `1500000000000000000n` → `1.5`. */
 function wadText(x: bigint): string {
   return formatUnits(x, 18).replace(/\.0$/, "");
+}
+
+/** Half the secp256k1 curve order: OpenZeppelin's ECDSA refuses a larger `s` (a malleable twin of a signature). */
+const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+/**
+ * Whether `signature` is one the chain's ECDSA recovery accepts (OpenZeppelin ECDSA): 65 bytes `r ‖ s ‖ v` with
+ * v = 27 or 28 and s ≤ n/2. ethers would also recover v = 0/1 or EIP-155 v values, which the chain refuses: such an
+ * order must not rest in the book only to have its fills dropped at settlement.
+ */
+export function isCanonicalEcdsaSignature(signature: string): boolean {
+  if (!/^0x[0-9a-fA-F]{128}1[bcBC]$/.test(signature)) return false;
+  return BigInt("0x" + signature.slice(66, 130)) <= SECP256K1_HALF_N;
 }

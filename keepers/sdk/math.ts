@@ -105,7 +105,8 @@ function max(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
 }
 
-function min(a: bigint, b: bigint): bigint {
+/** The smaller of two bigints. */
+export function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
 

@@ -9,16 +9,10 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { HDNodeWallet, Wallet } from "ethers";
-import { hashTypedData, type Address, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { SignTypedDataVersion, TypedDataUtils, signTypedData } from "@metamask/eth-sig-util";
 import {
   OrderFlag,
   OrderState,
-  orderDigest,
   readOrderDomain,
-  signOrder,
   type Order,
   type OrderDomain,
 } from "../../keepers/sdk/orders";
@@ -34,110 +28,11 @@ import {
   type FillSpec,
 } from "../contracts/trading/helpers";
 import { prng } from "../fixtures/prng";
+import { LIBRARIES, ORDER_FIELDS, digestWith, signWith, type Key, type Library } from "../fixtures/orderDigests";
 
 const UINT128_MAX = (1n << 128n) - 1n;
 const UINT64_MAX = (1n << 64n) - 1n;
 const UINT32_MAX = 2 ** 32 - 1;
-
-/* THE ORDER TYPE, WRITTEN OUT INDEPENDENTLY OF THE SDK FROM DESIGN §4 */
-
-const ORDER_FIELDS = [
-  { name: "account", type: "address" },
-  { name: "marketId", type: "uint32" },
-  { name: "flags", type: "uint8" },
-  { name: "nonce", type: "uint64" },
-  { name: "expiry", type: "uint64" },
-  { name: "size", type: "uint128" },
-  { name: "price", type: "uint128" },
-  { name: "triggerPrice", type: "uint128" },
-] as const;
-const VIEM_TYPES = { Order: ORDER_FIELDS } as const;
-const DOMAIN_FIELDS = [
-  { name: "name", type: "string" },
-  { name: "version", type: "string" },
-  { name: "chainId", type: "uint256" },
-  { name: "verifyingContract", type: "address" },
-];
-
-/* THE THREE LIBRARIES */
-
-type Library = "ethers" | "viem" | "eth-sig-util";
-const LIBRARIES: Library[] = ["ethers", "viem", "eth-sig-util"];
-
-function viemTypedData(domain: OrderDomain, order: Order) {
-  return {
-    domain: {
-      name: domain.name,
-      version: domain.version,
-      chainId: Number(domain.chainId),
-      verifyingContract: domain.verifyingContract as Address,
-    },
-    types: VIEM_TYPES,
-    primaryType: "Order" as const,
-    message: {
-      account: order.account as Address,
-      marketId: order.marketId,
-      flags: order.flags,
-      nonce: order.nonce,
-      expiry: order.expiry,
-      size: order.size,
-      price: order.price,
-      triggerPrice: order.triggerPrice,
-    },
-  };
-}
-
-/** eth-sig-util's typed message: the EIP712Domain type spelled out, uint64/uint128 values as decimal strings. */
-function metamaskTypedData(domain: OrderDomain, order: Order) {
-  return {
-    types: { EIP712Domain: [...DOMAIN_FIELDS], Order: ORDER_FIELDS.map((f) => ({ ...f })) },
-    primaryType: "Order" as const,
-    domain: {
-      name: domain.name,
-      version: domain.version,
-      chainId: Number(domain.chainId),
-      verifyingContract: domain.verifyingContract,
-    },
-    message: {
-      account: order.account,
-      marketId: order.marketId,
-      flags: order.flags,
-      nonce: order.nonce.toString(),
-      expiry: order.expiry.toString(),
-      size: order.size.toString(),
-      price: order.price.toString(),
-      triggerPrice: order.triggerPrice.toString(),
-    },
-  };
-}
-
-function digestWith(library: Library, domain: OrderDomain, order: Order): string {
-  switch (library) {
-    case "ethers":
-      return orderDigest(domain, order);
-    case "viem":
-      return hashTypedData(viemTypedData(domain, order));
-    case "eth-sig-util":
-      return ethers.hexlify(TypedDataUtils.eip712Hash(metamaskTypedData(domain, order), SignTypedDataVersion.V4));
-  }
-}
-
-type Key = (Wallet | HDNodeWallet) & { privateKey: string };
-
-async function signWith(library: Library, key: Key, domain: OrderDomain, order: Order): Promise<string> {
-  switch (library) {
-    case "ethers":
-      return signOrder(key, domain, order);
-    case "viem":
-      return privateKeyToAccount(key.privateKey as Hex).signTypedData(viemTypedData(domain, order));
-    case "eth-sig-util":
-      return signTypedData({
-        privateKey: Buffer.from(key.privateKey.slice(2), "hex"),
-        data: metamaskTypedData(domain, order),
-        version: SignTypedDataVersion.V4,
-      });
-  }
-}
 
 /* RANDOM ORDERS OVER EVERY FIELD'S FULL TYPE */
 

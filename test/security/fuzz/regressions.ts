@@ -1,0 +1,143 @@
+/**
+ * Sequences the fuzzer once failed on, shrunk by fast-check, replayed by test/security/fuzz.regressions.test.ts on
+ * every run. Each names the seed that found it and what it taught. When `npm run fuzz:long` or the CI tier prints a
+ * counterexample, add it here (the `Counterexample: [[…]]` line is the `actions` array) once the cause is fixed.
+ */
+import type { Action } from "./actions";
+
+/** A sequence worth replaying forever. */
+export interface Regression {
+  /** fast-check seed (and path) of the run that found it. */
+  foundBy: string;
+  /** What failed, and what was fixed (the protocol, or the fuzzer's own model of it). */
+  lesson: string;
+  actions: Action[];
+}
+
+export const REGRESSIONS: Regression[] = [
+  {
+    foundBy: "seed 5, path 3:3:7:6:6:6:13:10:2:5:4:4:4:4:6:4:10:4:5:4:10:5:4:5:5:6:8:17:18:18:12:12:12:12:12:12:12:12",
+    lesson:
+      "ADL of a deficit smaller than the fund's coverable amount is right when the backstop's exposure cap has no " +
+      "room for the position: §13.13 is now judged by whether the backstop takeover would be refused.",
+    actions: [
+      {
+        kind: "trade",
+        market: 0,
+        maker: 0,
+        taker: 0,
+        takerBuys: true,
+        leverageTenths: 125,
+        offsetBps: 3,
+        makerExtraPercent: 0,
+        makerPostOnly: false,
+        takerKind: 0,
+        crash: 0,
+      },
+      { kind: "movePrice", market: 0, percent: 13 },
+      { kind: "liquidate", mode: "adl", pick: 0, adverse: 0 },
+      {
+        kind: "trade",
+        market: 0,
+        maker: 0,
+        taker: 0,
+        takerBuys: false,
+        leverageTenths: 1,
+        offsetBps: 0,
+        makerExtraPercent: 1,
+        makerPostOnly: false,
+        takerKind: 0,
+        crash: 0,
+      },
+    ],
+  },
+  {
+    foundBy: "seed 99, path 24:5:3:4:4:4:4:4:6:6:9:6:8:6:17:14:14:19:5:6:14:15:18:18:16:16",
+    lesson:
+      "A cancelled IOC taker order offered as a maker is refused with FillRoleNotAllowed before OrderDead; the chain " +
+      "forgets a dead order's filled amount, so §13.5 now counts fills from the events.",
+    actions: [
+      {
+        kind: "trade",
+        market: 0,
+        maker: 1,
+        taker: 0,
+        takerBuys: false,
+        leverageTenths: 1,
+        offsetBps: 0,
+        makerExtraPercent: 0,
+        makerPostOnly: false,
+        takerKind: 0,
+        crash: 0,
+      },
+      { kind: "takeResting", pick: 221, taker: 1, crash: 1 },
+      { kind: "cancelOrder", pick: 449 },
+      { kind: "attack", variant: 7, pick: 0 },
+      { kind: "resolve", outcome: 0, dispute: false, phases: 1 },
+    ],
+  },
+  {
+    foundBy: "seed 7, path 1:2:5:4:3:3:3:3:3",
+    lesson: "The funding cap is per unit of base at the index (cap · interval/1h · index), not a bare fraction.",
+    actions: [
+      { kind: "funding", market: 0, percentOfCap: -101, waitInterval: false },
+      { kind: "funding", market: 0, percentOfCap: 100, waitInterval: true },
+    ],
+  },
+  {
+    foundBy: "seed 1801807212, path 1:2:0:1:3:3:3:3:3:3:3:2:2",
+    lesson: "A flat account's own fill pays a fee: only accounts that did not act this step are bystanders (§13.12).",
+    actions: [
+      {
+        kind: "trade",
+        market: 0,
+        maker: 0,
+        taker: 1,
+        takerBuys: false,
+        leverageTenths: 1,
+        offsetBps: 0,
+        makerExtraPercent: 1,
+        makerPostOnly: false,
+        takerKind: 0,
+        crash: 0,
+      },
+      { kind: "liquidate", mode: "book", pick: 0, adverse: 0 },
+    ],
+  },
+  {
+    foundBy: "seed 20261121, path 1:2:0:0:3:3:3:3:3:5:5:6:6:6:6:6:10:12:11:1:6:6:6:6:6:6:6",
+    lesson:
+      "Σ pending funding over accounts may be negative once a payer has settled (its payment sits in the clearing " +
+      "account): §13.4 is now checked per account, pending · 1e18 ≥ size · Δcumulative exactly.",
+    actions: [
+      {
+        kind: "trade",
+        market: 0,
+        maker: 0,
+        taker: 0,
+        takerBuys: false,
+        leverageTenths: 1,
+        offsetBps: 0,
+        makerExtraPercent: 0,
+        makerPostOnly: false,
+        takerKind: 0,
+        crash: 0,
+      },
+      { kind: "funding", market: 0, percentOfCap: -1, waitInterval: false },
+      {
+        kind: "trade",
+        market: 0,
+        maker: 1,
+        taker: 0,
+        takerBuys: false,
+        leverageTenths: 1,
+        offsetBps: 0,
+        makerExtraPercent: 0,
+        makerPostOnly: false,
+        takerKind: 0,
+        crash: 0,
+      },
+      { kind: "funding", market: 0, percentOfCap: 0, waitInterval: false },
+    ],
+  },
+];
