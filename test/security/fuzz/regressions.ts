@@ -140,4 +140,30 @@ export const REGRESSIONS: Regression[] = [
       { kind: "funding", market: 0, percentOfCap: 0, waitInterval: false },
     ],
   },
+  {
+    foundBy: "seed 20261123, path 0:2:3:10:8:8:8:8:8:8:20:19:22:22:24:25:23:22:22:20:19:21",
+    lesson:
+      "A takeover that drew past the circuit breaker's threshold leaves the market reduce-only: the exit probe's " +
+      "market maker may not absorb the bankrupt fund's remainder there (it was refused FillIncreasesPosition).",
+    actions: [
+      {
+        kind: "trade",
+        market: 0,
+        maker: 1,
+        taker: 1,
+        takerBuys: true,
+        leverageTenths: 99,
+        offsetBps: 0,
+        makerExtraPercent: 1,
+        makerPostOnly: false,
+        takerKind: 0,
+        crash: 1,
+      },
+      { kind: "movePrice", market: 0, percent: -12 },
+      { kind: "pause" },
+      { kind: "liquidate", mode: "permissionless", pick: 0, adverse: 0 },
+      { kind: "pause" },
+      { kind: "movePrice", market: 0, percent: -5 },
+    ],
+  },
 ];

@@ -5,6 +5,7 @@
  * (test/fixtures/revertDecoder.ts), over every artifact.
  */
 import path from "node:path";
+import { Interface } from "ethers";
 import {
   collectErrors,
   extractRevertData,
@@ -34,8 +35,19 @@ export class UndeclaredRevertError extends Error {
   }
 }
 
-/** What {@link attempt} returns: the value, or the declared custom error it reverted with. */
-export type Attempt<T> = { ok: true; value: T } | { ok: false; error: string };
+/** What {@link attempt} returns: the value, or the declared custom error it reverted with (and its arguments). */
+export type Attempt<T> = { ok: true; value: T } | { ok: false; error: string; detail: string };
+
+/** `Name(arg, …)` of a declared custom error's revert data. */
+function describe(signature: string, data: string): string {
+  try {
+    const iface = new Interface([`error ${signature}`]);
+    const parsed = iface.parseError(data);
+    return `${parsed!.name}(${parsed!.args.map(String).join(", ")})`;
+  } catch {
+    return signature;
+  }
+}
 
 /** Counts of custom errors met, by name, across a run (for the report). */
 export const errorsMet = new Map<string, number>();
@@ -53,6 +65,6 @@ export async function attempt<T>(what: string, call: () => Promise<T>): Promise<
     const revert = decoder.decode(data);
     if (revert.kind !== "custom") throw new UndeclaredRevertError(what, revert);
     errorsMet.set(revert.name, (errorsMet.get(revert.name) ?? 0) + 1);
-    return { ok: false, error: revert.name };
+    return { ok: false, error: revert.name, detail: describe(revert.signature, data) };
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The exit probe (DESIGN §13.17 and §13.20), run inside an EVM snapshot that is reverted afterwards: at a constant
  * price every solvent account closes everything (long against short at the mark, reduce-only; a remainder against the
- * market maker when that may grow its position: not while paused nor in a Resolving market), resolved positions are
+ * market maker when that may grow its position: not while paused, in a Resolving market or in a market the circuit
+ * breaker made reduce-only), resolved positions are
  * settled and claimed, and every trader left flat withdraws its whole balance (a trader still holding a position
  * withdraws half its free collateral instead). While paused, cancelling must work too. Any refusal is a violation.
  */
@@ -78,7 +79,7 @@ async function closeMarket(world: World, marketId: number, makerMayGrow: boolean
   require13(
     invariant,
     r.ok,
-    () => `closing every solvent position in market ${marketId} at the mark reverted ${r.ok ? "" : r.error}`,
+    () => `closing every solvent position in market ${marketId} at the mark reverted ${r.ok ? "" : r.detail}`,
   );
   return holders.length;
 }
@@ -159,7 +160,10 @@ export async function exitProbe(world: World, invariant: 17 | 20): Promise<strin
     for (const marketId of MARKETS) {
       const status = Number(await world.f.registry.marketStatus(marketId));
       if (status === MarketStatus.Active || status === MarketStatus.Resolving) {
-        closed += await closeMarket(world, marketId, !paused && status === MarketStatus.Active, invariant);
+        // The maker may take the remainder only where positions may grow: not while paused, not in a Resolving
+        // market, not in a market the insurance fund's circuit breaker made reduce-only.
+        const mayGrow = !paused && status === MarketStatus.Active && !(await world.f.pm.marketReduceOnly(marketId));
+        closed += await closeMarket(world, marketId, mayGrow, invariant);
       } else {
         await settleResolved(world, marketId, invariant);
       }
