@@ -238,6 +238,9 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         _token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = _token.balanceOf(address(this)) - before;
         if (received == 0) revert VaultZeroAmount();
+        // A balance is an int256 of wad: beyond that the scaling would overflow (a Panic) or the cast fail.
+        uint256 maxAmount = uint256(type(int256).max) / _scale;
+        if (received > maxAmount) revert VaultAmountTooLarge(received, maxAmount);
         uint256 creditedWad = _toWad(received);
         _moveBalance(account, creditedWad.toInt256());
         emit Deposited(account, msg.sender, received, creditedWad);

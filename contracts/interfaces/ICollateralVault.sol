@@ -40,6 +40,8 @@ interface ICollateralVault {
     error VaultMarginEngineWithoutCode(address engine);
     /// @notice The parameter `param` is `value`, outside its hard bounds [`min`, `max`].
     error VaultParamOutOfBounds(string param, uint256 value, uint256 min, uint256 max);
+    /// @notice A deposit delivered `amount` token units, more than the `maxAmount` whose wad value a balance can hold.
+    error VaultAmountTooLarge(uint256 amount, uint256 maxAmount);
 
     /* EVENTS */
 
@@ -64,7 +66,8 @@ interface ICollateralVault {
 
     /// @notice Deposits `amount` token units from the caller into the caller's account.
     /// @dev Needs an allowance. Credits the balance delta the vault actually received, rounded down to wad exactly
-    ///      (token units scale up without loss). Reverts `VaultZeroAmount`.
+    ///      (token units scale up without loss). Reverts `VaultZeroAmount`, or `VaultAmountTooLarge` when the amount
+    ///      received is worth more than int256's largest wad.
     function deposit(uint256 amount) external;
 
     /// @notice Deposits `amount` token units from the caller into `account`.

@@ -9,13 +9,7 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import {
-  OrderFlag,
-  OrderState,
-  readOrderDomain,
-  type Order,
-  type OrderDomain,
-} from "../../keepers/sdk/orders";
+import { OrderFlag, OrderState, readOrderDomain, type Order, type OrderDomain } from "../../keepers/sdk/orders";
 import { triggered } from "../../keepers/sdk/math";
 import { deployKeel, usdc, type KeelFixture } from "../fixtures/keel";
 import {
