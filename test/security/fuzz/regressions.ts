@@ -5,6 +5,24 @@
  */
 import type { Action } from "./actions";
 
+/** A plain BTC-USD trade at the mark with the given accounts and size (the common step of the regressions). */
+function trade(overrides: Partial<Extract<Action, { kind: "trade" }>>): Action {
+  return {
+    kind: "trade",
+    market: 0,
+    maker: 0,
+    taker: 0,
+    takerBuys: false,
+    leverageTenths: 1,
+    offsetBps: 0,
+    makerExtraPercent: 0,
+    makerPostOnly: false,
+    takerKind: 0,
+    crash: 0,
+    ...overrides,
+  };
+}
+
 /** A sequence worth replaying forever. */
 export interface Regression {
   /** fast-check seed (and path) of the run that found it. */
@@ -21,34 +39,10 @@ export const REGRESSIONS: Regression[] = [
       "ADL of a deficit smaller than the fund's coverable amount is right when the backstop's exposure cap has no " +
       "room for the position: §13.13 is now judged by whether the backstop takeover would be refused.",
     actions: [
-      {
-        kind: "trade",
-        market: 0,
-        maker: 0,
-        taker: 0,
-        takerBuys: true,
-        leverageTenths: 125,
-        offsetBps: 3,
-        makerExtraPercent: 0,
-        makerPostOnly: false,
-        takerKind: 0,
-        crash: 0,
-      },
+      trade({ takerBuys: true, leverageTenths: 125, offsetBps: 3 }),
       { kind: "movePrice", market: 0, percent: 13 },
       { kind: "liquidate", mode: "adl", pick: 0, adverse: 0 },
-      {
-        kind: "trade",
-        market: 0,
-        maker: 0,
-        taker: 0,
-        takerBuys: false,
-        leverageTenths: 1,
-        offsetBps: 0,
-        makerExtraPercent: 1,
-        makerPostOnly: false,
-        takerKind: 0,
-        crash: 0,
-      },
+      trade({ makerExtraPercent: 1 }),
     ],
   },
   {
@@ -57,19 +51,7 @@ export const REGRESSIONS: Regression[] = [
       "A cancelled IOC taker order offered as a maker is refused with FillRoleNotAllowed before OrderDead; the chain " +
       "forgets a dead order's filled amount, so §13.5 now counts fills from the events.",
     actions: [
-      {
-        kind: "trade",
-        market: 0,
-        maker: 1,
-        taker: 0,
-        takerBuys: false,
-        leverageTenths: 1,
-        offsetBps: 0,
-        makerExtraPercent: 0,
-        makerPostOnly: false,
-        takerKind: 0,
-        crash: 0,
-      },
+      trade({ maker: 1 }),
       { kind: "takeResting", pick: 221, taker: 1, crash: 1 },
       { kind: "cancelOrder", pick: 449 },
       { kind: "attack", variant: 7, pick: 0 },
@@ -87,22 +69,7 @@ export const REGRESSIONS: Regression[] = [
   {
     foundBy: "seed 1801807212, path 1:2:0:1:3:3:3:3:3:3:3:2:2",
     lesson: "A flat account's own fill pays a fee: only accounts that did not act this step are bystanders (§13.12).",
-    actions: [
-      {
-        kind: "trade",
-        market: 0,
-        maker: 0,
-        taker: 1,
-        takerBuys: false,
-        leverageTenths: 1,
-        offsetBps: 0,
-        makerExtraPercent: 1,
-        makerPostOnly: false,
-        takerKind: 0,
-        crash: 0,
-      },
-      { kind: "liquidate", mode: "book", pick: 0, adverse: 0 },
-    ],
+    actions: [trade({ taker: 1, makerExtraPercent: 1 }), { kind: "liquidate", mode: "book", pick: 0, adverse: 0 }],
   },
   {
     foundBy: "seed 20261121, path 1:2:0:0:3:3:3:3:3:5:5:6:6:6:6:6:10:12:11:1:6:6:6:6:6:6:6",
@@ -110,33 +77,9 @@ export const REGRESSIONS: Regression[] = [
       "Σ pending funding over accounts may be negative once a payer has settled (its payment sits in the clearing " +
       "account): §13.4 is now checked per account, pending · 1e18 ≥ size · Δcumulative exactly.",
     actions: [
-      {
-        kind: "trade",
-        market: 0,
-        maker: 0,
-        taker: 0,
-        takerBuys: false,
-        leverageTenths: 1,
-        offsetBps: 0,
-        makerExtraPercent: 0,
-        makerPostOnly: false,
-        takerKind: 0,
-        crash: 0,
-      },
+      trade({}),
       { kind: "funding", market: 0, percentOfCap: -1, waitInterval: false },
-      {
-        kind: "trade",
-        market: 0,
-        maker: 1,
-        taker: 0,
-        takerBuys: false,
-        leverageTenths: 1,
-        offsetBps: 0,
-        makerExtraPercent: 0,
-        makerPostOnly: false,
-        takerKind: 0,
-        crash: 0,
-      },
+      trade({ maker: 1 }),
       { kind: "funding", market: 0, percentOfCap: 0, waitInterval: false },
     ],
   },
@@ -146,19 +89,7 @@ export const REGRESSIONS: Regression[] = [
       "A takeover that drew past the circuit breaker's threshold leaves the market reduce-only: the exit probe's " +
       "market maker may not absorb the bankrupt fund's remainder there (it was refused FillIncreasesPosition).",
     actions: [
-      {
-        kind: "trade",
-        market: 0,
-        maker: 1,
-        taker: 1,
-        takerBuys: true,
-        leverageTenths: 99,
-        offsetBps: 0,
-        makerExtraPercent: 1,
-        makerPostOnly: false,
-        takerKind: 0,
-        crash: 1,
-      },
+      trade({ maker: 1, taker: 1, takerBuys: true, leverageTenths: 99, makerExtraPercent: 1, crash: 1 }),
       { kind: "movePrice", market: 0, percent: -12 },
       { kind: "pause" },
       { kind: "liquidate", mode: "permissionless", pick: 0, adverse: 0 },

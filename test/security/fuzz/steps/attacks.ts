@@ -102,21 +102,16 @@ async function plan(world: World, variant: number, pick: number, marketId: numbe
         expected: ["FillRoleNotAllowed"],
         fills: [{ maker, taker: await taker(mark, OrderFlag.PostOnly), sizeWad, priceWad: mark }],
       };
-    case 5: {
-      // Signed for another chain id: never verifies.
-      const wrong = { ...world.domain, chainId: world.domain.chainId + 1n };
-      const forged = await signTracked(world, t.address, t, { marketId, side: "buy", sizeWad, priceWad: mark }, wrong);
-      return {
-        name: "signature for another chain id",
-        expected: ["OrderInvalidSignature"],
-        fills: [{ maker, taker: forged, sizeWad, priceWad: mark }],
-      };
-    }
+    case 5:
     case 6: {
-      const wrong = { ...world.domain, verifyingContract: world.f.vault.target as string };
+      // Signed under another EIP-712 domain (chain id, or verifying contract): never verifies.
+      const wrong =
+        variant === 5
+          ? { ...world.domain, chainId: world.domain.chainId + 1n }
+          : { ...world.domain, verifyingContract: world.f.vault.target as string };
       const forged = await signTracked(world, t.address, t, { marketId, side: "buy", sizeWad, priceWad: mark }, wrong);
       return {
-        name: "signature for another contract",
+        name: variant === 5 ? "signature for another chain id" : "signature for another contract",
         expected: ["OrderInvalidSignature"],
         fills: [{ maker, taker: forged, sizeWad, priceWad: mark }],
       };
