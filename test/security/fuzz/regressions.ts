@@ -97,4 +97,20 @@ export const REGRESSIONS: Regression[] = [
       { kind: "movePrice", market: 0, percent: -5 },
     ],
   },
+  {
+    foundBy:
+      "seed 20261124, path 270:4:3:6:8:8:12:15:3:2:6:5:6:7:5:6:6:6:6:6:9:13:12:14:13:13:15:4:17:27:9:21:24:26:26:26",
+    lesson:
+      "An account left just above zero equity by ADL in one market cannot pay the fee to close its other position " +
+      "(settlement refuses to leave it flat in debt): the exit probe closes accounts above maintenance margin, and " +
+      "leaves the ones below it to the waterfall.",
+    actions: [
+      trade({ maker: 2, leverageTenths: 33, crash: 1 }),
+      trade({ market: 1, taker: 3, takerBuys: true, leverageTenths: 12 }),
+      { kind: "movePrice", market: 0, percent: 10 },
+      { kind: "liquidate", mode: "adl", pick: 0, adverse: 2 },
+      trade({ market: 1, offsetBps: -1, takerKind: 1 }),
+      { kind: "attack", variant: 0, pick: 0 },
+    ],
+  },
 ];

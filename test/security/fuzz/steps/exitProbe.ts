@@ -1,6 +1,6 @@
 /**
  * The exit probe (DESIGN §13.17 and §13.20), run inside an EVM snapshot that is reverted afterwards: at a constant
- * price every solvent account closes everything (long against short at the mark, reduce-only; a remainder against the
+ * price every account above maintenance margin closes everything (long against short at the mark, reduce-only; a remainder against the
  * market maker when that may grow its position: not while paused, in a Resolving market or in a market the circuit
  * breaker made reduce-only), resolved positions are
  * settled and claimed, and every trader left flat withdraws its whole balance (a trader still holding a position
@@ -33,8 +33,10 @@ async function closeMarket(world: World, marketId: number, makerMayGrow: boolean
     if (account === world.maker.address && makerMayGrow) continue;
     const sizeWad = (await world.f.pm.position(account, marketId)).sizeWad;
     if (sizeWad === 0n) continue;
+    // Below maintenance the account is the waterfall's: its equity may not even pay the closing fee (the batch would
+    // leave it flat in debt, which settlement refuses with BatchMarginInsufficient).
     const h = await world.f.pm.canLiquidate(account);
-    if (h.equityWad < 0n) continue; // bankrupt: the waterfall's, not the probe's
+    if (h.equityWad < BigInt(h.maintenanceMarginWad)) continue;
     holders.push({ account, sizeWad });
   }
   const longs = holders.filter((h) => h.sizeWad > 0n);
@@ -79,7 +81,7 @@ async function closeMarket(world: World, marketId: number, makerMayGrow: boolean
   require13(
     invariant,
     r.ok,
-    () => `closing every solvent position in market ${marketId} at the mark reverted ${r.ok ? "" : r.detail}`,
+    () => `closing every position above maintenance in market ${marketId} at the mark reverted ${r.ok ? "" : r.detail}`,
   );
   return holders.length;
 }
