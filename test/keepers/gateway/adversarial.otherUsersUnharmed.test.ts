@@ -95,12 +95,14 @@ describe("gateway adversarial: other users are unharmed (real exchange)", functi
     const cancel = { account: victimAddress, orderHash: resting[0].hash };
     const cancelAll = { account: victimAddress, marketId: 0, deadline };
     const schedule = { account: victimAddress, cancelAt: 1n, deadline };
+    // Thunks, each started only when awaited: a request sent early would reject unobserved while the next is signed.
     for (const attempt of [
-      ex.client.cancelOrder(cancel, await signCancelRequest(attacker, ex.domain, "CancelOrder", cancel)),
-      ex.client.cancelAll(cancelAll, await signCancelRequest(attacker, ex.domain, "CancelAll", cancelAll)),
-      ex.client.scheduleCancel(schedule, await signCancelRequest(attacker, ex.domain, "ScheduleCancel", schedule)),
+      async () => ex.client.cancelOrder(cancel, await signCancelRequest(attacker, ex.domain, "CancelOrder", cancel)),
+      async () => ex.client.cancelAll(cancelAll, await signCancelRequest(attacker, ex.domain, "CancelAll", cancelAll)),
+      async () =>
+        ex.client.scheduleCancel(schedule, await signCancelRequest(attacker, ex.domain, "ScheduleCancel", schedule)),
     ]) {
-      await expectRejected(attempt, 401, "INVALID_SIGNATURE", `neither ${victimAddress}`);
+      await expectRejected(attempt(), 401, "INVALID_SIGNATURE", `neither ${victimAddress}`);
     }
     expect(ex.matcher.engine.scheduledCancel(victimAddress), "no dead-man switch armed for the victim").to.equal(
       undefined,
