@@ -96,14 +96,17 @@ export async function checkStep(
     if (e.name === "BadDebtRecorded")
       recorded.set(getAddress(e.args.getValue("account") as string), e.args.getValue("amountWad") as bigint);
   }
+  // A pending withdrawal is the account's own money and backs its debt first (executeWithdrawal refuses while the
+  // balance is negative; cancelling it repays the debt), so the shortfall is −(balance + pending).
   for (const [account, a] of s.accounts) {
-    if (a.balanceWad >= 0n || account === s.clearingAccount) continue;
+    const shortfall = -(a.balanceWad + a.pendingWithdrawalWad);
+    if (shortfall <= 0n || account === s.clearingAccount) continue;
     if ([...a.positions.values()].some((p) => p.sizeWad !== 0n)) continue;
     require13(
       11,
-      -a.balanceWad <= (recorded.get(account) ?? 0n),
+      shortfall <= (recorded.get(account) ?? 0n),
       () =>
-        `${account} is flat with a debt of ${-a.balanceWad} wei that was neither covered nor recorded as bad debt ` +
+        `${account} is flat with a shortfall of ${shortfall} wei that was neither covered nor recorded as bad debt ` +
         `(last recorded: ${recorded.get(account) ?? "none"})`,
     );
   }

@@ -113,4 +113,20 @@ export const REGRESSIONS: Regression[] = [
       { kind: "attack", variant: 0, pick: 0 },
     ],
   },
+  {
+    foundBy: "seed 20261125, path 19:8:8:6:8:10:11:5:5:9:6:14:5:9:5:5:18:18:21:5:7:5:5:5:5:32:33:33:33:33:36:28:4",
+    lesson:
+      "An account that closes at a loss beyond its balance while a withdrawal is pending ends flat with a negative " +
+      "balance backed by its own pending amount: §13.11 now measures the shortfall as −(balance + pending).",
+    actions: [
+      { kind: "requestWithdrawal", trader: 1, percent: 27, refresh: false },
+      trade({ taker: 1, takerBuys: true, leverageTenths: 59, makerExtraPercent: 1 }),
+      { kind: "movePrice", market: 0, percent: -17 },
+      { kind: "movePrice", market: 0, percent: -17 },
+      trade({ crash: 1 }),
+      { kind: "liquidate", mode: "book", pick: 0, adverse: 0 },
+      { kind: "takeResting", pick: 529, taker: 1, crash: 0 },
+      { kind: "warp", choice: 0 },
+    ],
+  },
 ];
