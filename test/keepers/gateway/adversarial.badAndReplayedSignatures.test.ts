@@ -15,9 +15,9 @@ import type { OrderView } from "../../../keepers/gateway/api";
 import { signCancelRequest } from "../../../keepers/sdk/cancels";
 import { signOrder, type Order } from "../../../keepers/sdk/orders";
 import { BTC_USD, wad } from "../../fixtures/keel";
-import { startExchange, traders, type Exchange } from "../e2e/helpers";
+import type { Exchange } from "../e2e/helpers";
 import { chainNow, expectRejected, orderFor, place } from "../intake/helpers";
-import { expectOrdersIntact, expectServing, send, wireOrder } from "./adversarialHelpers";
+import { expectOrdersIntact, expectServing, send, startBystanderExchange, wireOrder } from "./adversarialHelpers";
 
 /** secp256k1's group order: `s` and `n - s` both verify in plain ECDSA; the chain accepts only s ≤ n/2. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -31,13 +31,8 @@ describe("gateway adversarial: bad and replayed signatures (real exchange)", fun
   let resting: OrderView[];
 
   before(async function () {
-    [attacker, bystander] = await traders(2);
+    ({ ex, attacker, bystander, resting } = await startBystanderExchange());
     attackerAddress = await attacker.getAddress();
-    ex = await startExchange([attacker, bystander]);
-    resting = [
-      (await place(ex, bystander, await orderFor(bystander, "buy", { price: wad("59000") }))).order,
-      (await place(ex, bystander, await orderFor(bystander, "sell", { price: wad("61000") }))).order,
-    ];
   });
   after(async function () {
     await ex.stop();

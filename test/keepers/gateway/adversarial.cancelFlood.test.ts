@@ -15,9 +15,17 @@ import type { OrderView } from "../../../keepers/gateway/api";
 import { createGateway, type Gateway } from "../../../keepers/gateway/server";
 import { signCancelRequest } from "../../../keepers/sdk/cancels";
 import { BTC_USD, wad } from "../../fixtures/keel";
-import { startExchange, traders, type Exchange } from "../e2e/helpers";
+import type { Exchange } from "../e2e/helpers";
 import { chainNow, orderFor, place } from "../intake/helpers";
-import { ATTACKER_IP, BYSTANDER_IP, expectOrdersIntact, expectServing, send, wireOrder } from "./adversarialHelpers";
+import {
+  ATTACKER_IP,
+  BYSTANDER_IP,
+  expectOrdersIntact,
+  expectServing,
+  send,
+  startBystanderExchange,
+  wireOrder,
+} from "./adversarialHelpers";
 
 describe("gateway adversarial: a flood of cancels (real exchange)", function () {
   this.timeout(60_000);
@@ -27,12 +35,7 @@ describe("gateway adversarial: a flood of cancels (real exchange)", function () 
   let resting: OrderView[];
 
   before(async function () {
-    [attacker, bystander] = await traders(2);
-    ex = await startExchange([attacker, bystander]);
-    resting = [
-      (await place(ex, bystander, await orderFor(bystander, "buy", { price: wad("59000") }))).order,
-      (await place(ex, bystander, await orderFor(bystander, "sell", { price: wad("61000") }))).order,
-    ];
+    ({ ex, attacker, bystander, resting } = await startBystanderExchange());
   });
   after(async function () {
     await ex.stop();

@@ -9,10 +9,14 @@ import { once } from "node:events";
 import net from "node:net";
 import { expect } from "chai";
 import WebSocket from "ws";
+import type { Signer } from "ethers";
 import type { OrderView } from "../../../keepers/gateway/api";
 import type { GatewayClient, GatewayStream } from "../../../keepers/gateway/client";
 import type { Order } from "../../../keepers/sdk/orders";
 import { BTC_USD, testTrade, type FakeExchange } from "./fakeExchange";
+import { wad } from "../../fixtures/keel";
+import { startExchange, traders, type Exchange } from "../e2e/helpers";
+import { orderFor, place } from "../intake/helpers";
 
 /** Two distinct client addresses on loopback (Linux routes all of 127.0.0.0/8 to lo). */
 export const ATTACKER_IP = "127.0.0.2";
@@ -188,4 +192,24 @@ export async function expectFeedAlive(exchange: FakeExchange, stream: GatewayStr
   exchange.recordTrade(testTrade(BTC_USD, fillId));
   const update = await stream.next((m) => m.type === "update");
   expect(update.type === "update" && update.channel === "trades" && update.data.fillId, "the feed").to.equal(fillId);
+}
+
+/** An exchange whose bystander rests a bid at 59,000 and an ask at 61,000 while an attacker tries its luck. */
+export interface BystanderExchange {
+  ex: Exchange;
+  attacker: Signer;
+  bystander: Signer;
+  /** The bystander's two resting orders, as the gateway first reported them. */
+  resting: OrderView[];
+}
+
+/** Starts the real exchange (e2e helpers) with an attacker and a bystander, and rests the bystander's two orders. */
+export async function startBystanderExchange(): Promise<BystanderExchange> {
+  const [attacker, bystander] = await traders(2);
+  const ex = await startExchange([attacker, bystander]);
+  const resting = [
+    (await place(ex, bystander, await orderFor(bystander, "buy", { price: wad("59000") }))).order,
+    (await place(ex, bystander, await orderFor(bystander, "sell", { price: wad("61000") }))).order,
+  ];
+  return { ex, attacker, bystander, resting };
 }

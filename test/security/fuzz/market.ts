@@ -91,7 +91,7 @@ function maxStep(facts: MarketFacts, fromWad: bigint): bigint {
 export function onTick(facts: MarketFacts, priceWad: bigint): bigint {
   const ticked = (priceWad / facts.tickWad) * facts.tickWad;
   if (ticked < facts.minPriceWad) return facts.minPriceWad;
-  if (ticked > facts.maxPriceWad) return ((facts.maxPriceWad / facts.tickWad) * facts.tickWad) as bigint;
+  if (ticked > facts.maxPriceWad) return (facts.maxPriceWad / facts.tickWad) * facts.tickWad;
   return ticked;
 }
 

@@ -139,7 +139,7 @@ export interface KeeperOutcome {
  * n-th time it is reached) and a fresh keeper reconciles the journal with the chain and flushes the rest.
  * A batch that cannot succeed through no fill's fault (e.g. the open-interest cap) leaves its fills to the operator:
  * they are dropped from the journal by hand, as the runbook says.
- * @throws UndeclaredRevert-like errors: a blocked batch whose error is not a declared custom error.
+ * @throws InvariantViolation (§13.19) when a blocked batch names no declared custom error.
  */
 export async function settleWithKeeper(
   world: World,
